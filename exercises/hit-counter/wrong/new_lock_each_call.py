@@ -1,0 +1,20 @@
+# Wrong: a Lock created on each call is never shared, so it excludes nobody.
+"""Count page views for a small web server."""
+
+import threading
+
+
+class HitCounter:
+    def __init__(self):
+        self._counts = {}
+
+    def hit(self, path):
+        with threading.Lock():
+            self._counts[path] = self._counts.get(path, 0) + 1
+
+    def count(self, path):
+        return self._counts.get(path, 0)
+
+    def top(self, n):
+        ranked = sorted(self._counts.items(), key=lambda item: (-item[1], item[0]))
+        return ranked[:n]

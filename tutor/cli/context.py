@@ -1,0 +1,55 @@
+"""What every command needs: the course (loaded once, lazily) and the learner's state."""
+
+from __future__ import annotations
+
+import json
+import sys
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from tutor.course import Course, Exercise, load_course
+from tutor.state import LearnerState
+
+
+class UsageError(Exception):
+    """Bad input from the user: printed as one line, exit status 2."""
+
+
+class Context:
+    """Lazy access to the course and learner state for one CLI invocation."""
+
+    def __init__(self, course_dir: str | None) -> None:
+        self.course_root: Path | None = None
+        if course_dir is not None:
+            root = Path(course_dir).expanduser()
+            if not root.is_dir():
+                raise UsageError(f"--course {course_dir}: no such directory; give a course folder")
+            self.course_root = root.resolve()
+
+    @cached_property
+    def course(self) -> Course:
+        return load_course(self.course_root)
+
+    @cached_property
+    def state(self) -> LearnerState:
+        state = LearnerState(self.course)
+        for warning in state.warnings:
+            print(f"tutor: warning: {warning}", file=sys.stderr)
+        return state
+
+    def exercise(self, exercise_id: str) -> Exercise:
+        """The exercise with this id, or a usage error that lists what exists."""
+        try:
+            return self.course.exercise(exercise_id)
+        except KeyError:
+            known = ", ".join(e.id for e in self.course.exercises[:6])
+            more = ", ..." if len(self.course.exercises) > 6 else ""
+            raise UsageError(
+                f"unknown exercise {exercise_id!r}; `tutor list` shows the ids ({known}{more})"
+            ) from None
+
+
+def print_json(data: Any) -> None:
+    """One JSON object on stdout, nothing else."""
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")

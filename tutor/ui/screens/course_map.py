@@ -1,0 +1,148 @@
+"""The first screen: lessons in order with their exercises, status and kind, and progress.
+
+The highlighted row starts on "continue where I left off": the last exercise opened, else the
+first one not yet passed.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from tutor.ui.glyphs import STATUS_MARK, STATUS_STYLE, difficulty_stars, progress_bar
+
+if TYPE_CHECKING:
+    from tutor.course import Course, Exercise
+
+LESSON_PREFIX = "lesson:"
+EXERCISE_PREFIX = "exercise:"
+
+
+class CourseMapScreen(Screen[None]):
+    """Lessons and exercises; Enter opens the highlighted one."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "open", "Open", tooltip="Open the highlighted lesson or exercise"),
+        Binding("c", "continue", "Continue", tooltip="Open the exercise you left off at"),
+        Binding("f1", "app.help", "Help"),
+        Binding("ctrl+q", "app.quit", "Quit"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="course-map")
+        self.statuses: dict[str, str] = {}
+        self.continue_id: str | None = None
+
+    @property
+    def course(self) -> Course:
+        return self.app.course  # type: ignore[attr-defined]
+
+    def compose(self) -> ComposeResult:
+        yield Static(self._title_text(), id="map-title", classes="title-bar")
+        yield Static("Loading progress...", id="map-progress")
+        yield OptionList(*self._options(), id="map-list")
+        yield Footer(compact=True)
+
+    def _title_text(self) -> Text:
+        text = Text(self.course.title, style="bold")
+        if self.course.description:
+            text.append(f"  {self.course.description}", style="dim")
+        return text
+
+    def _options(self) -> list[Option]:
+        options: list[Option] = []
+        for lesson in self.course.lessons:
+            options.append(Option(Text(lesson.title, style="bold"), id=LESSON_PREFIX + lesson.id))
+            for exercise in self.course.exercises_for(lesson.id):
+                options.append(
+                    Option(self._exercise_row(exercise), id=EXERCISE_PREFIX + exercise.id)
+                )
+        return options
+
+    def _exercise_row(self, exercise: Exercise) -> Text:
+        status = self.statuses.get(exercise.id)
+        mark = STATUS_MARK.get(status or "", " ")
+        row = Text("  ")
+        row.append(mark, style=STATUS_STYLE.get(status or "", ""))
+        row.append(f" {exercise.title[:34]:<34} ")
+        row.append(f"{exercise.kind:<12}", style="italic")
+        row.append(f"{difficulty_stars(exercise.difficulty)} ")
+        row.append(status or "...", style=STATUS_STYLE.get(status or "", "dim"))
+        return row
+
+    # -- progress ------------------------------------------------------------------------
+
+    def show_statuses(self, statuses: dict[str, str], last_exercise: str | None) -> None:
+        """Fill in each exercise's status (called once the learner's state has loaded)."""
+        self.statuses = dict(statuses)
+        option_list = self.query_one("#map-list", OptionList)
+        for exercise in self.course.exercises:
+            option_list.replace_option_prompt(
+                EXERCISE_PREFIX + exercise.id, self._exercise_row(exercise)
+            )
+        passed = sum(1 for s in self.statuses.values() if s == "passed")
+        total = len(self.course.exercises)
+        line = Text("Progress ")
+        line.append(progress_bar(passed, total, width=30), style="green")
+        line.append(f" {passed}/{total} passed")
+        self.query_one("#map-progress", Static).update(line)
+        self.continue_id = self._continue_target(last_exercise)
+        if self.continue_id is not None:
+            option_list.highlighted = option_list.get_option_index(
+                EXERCISE_PREFIX + self.continue_id
+            )
+
+    def _continue_target(self, last_exercise: str | None) -> str | None:
+        known = {exercise.id for exercise in self.course.exercises}
+        if last_exercise in known:
+            return last_exercise
+        for exercise in self.course.exercises:
+            if self.statuses.get(exercise.id) != "passed":
+                return exercise.id
+        return self.course.exercises[0].id if self.course.exercises else None
+
+    def on_screen_resume(self) -> None:
+        """Coming back from a lesson or exercise: statuses may have changed."""
+        app = self.app
+        if getattr(app, "state_ready", False):
+            state = app.state  # type: ignore[attr-defined]
+            statuses = {ex.id: state.status(ex.id) for ex in self.course.exercises}
+            self.show_statuses(statuses, state.last_exercise())
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self._open(event.option.id or "")
+
+    def action_open(self) -> None:
+        option = self.query_one("#map-list", OptionList).highlighted_option
+        if option is not None:
+            self._open(option.id or "")
+
+    def action_continue(self) -> None:
+        if self.continue_id is None:
+            self._continue_from_state()
+        if self.continue_id is not None:
+            self._open(EXERCISE_PREFIX + self.continue_id)
+
+    def _continue_from_state(self) -> None:
+        self.continue_id = self._continue_target(self.app.state.last_exercise())  # type: ignore[attr-defined]
+
+    def _open(self, option_id: str) -> None:
+        if option_id.startswith(LESSON_PREFIX):
+            from tutor.ui.screens.lesson import LessonScreen
+
+            lesson = self.course.lesson(option_id[len(LESSON_PREFIX) :])
+            self.app.push_screen(LessonScreen(lesson, self.course.exercises_for(lesson.id)))
+        elif option_id.startswith(EXERCISE_PREFIX):
+            from tutor.ui.screens.exercise import ExerciseScreen
+
+            exercise = self.course.exercise(option_id[len(EXERCISE_PREFIX) :])
+            self.app.push_screen(ExerciseScreen(exercise))
