@@ -66,7 +66,7 @@ def discover(root: Path) -> tuple[list[Submission], list[str]]:
     for entry in sorted(root.iterdir(), key=lambda p: p.name):
         if entry.name.startswith("."):
             continue
-        if not entry.is_dir():
+        if entry.is_file():
             if entry.suffix == ".py":
                 warnings.append(
                     f"{entry}: skipped; files go in a folder per learner, "
@@ -75,7 +75,9 @@ def discover(root: Path) -> tuple[list[Submission], list[str]]:
             continue
         try:
             files = sorted(entry.iterdir(), key=lambda p: p.name)
-        except OSError as exc:
+        except NotADirectoryError:  # a socket, a fifo: not a learner
+            continue
+        except OSError as exc:  # no permission, a broken link: the learner must not vanish
             reason = f"cannot read the learner's directory {entry}: {exc.strerror or exc}"
             submissions.append(Submission(entry.name, WHOLE_DIRECTORY, entry, reason))
             continue

@@ -13,7 +13,15 @@ a longer fence, as docs/lessons.md does, is not mistaken for a real one.
 from __future__ import annotations
 
 import re
+import sys
+import tempfile
+import threading
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tutor.course import Lesson
 
 DEFAULT_TIMEOUT_S = 30.0
 """Wall limit for one demo run unless its fence says ``timeout=SECONDS``."""
@@ -26,9 +34,12 @@ _OPENING = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 class DemoFormatError(ValueError):
     """A demo fence that cannot be run as written; the message names the line."""
 
-    def __init__(self, line: int, message: str) -> None:
-        super().__init__(f"line {line}: {message}")
+    def __init__(self, line: int, message: str, path: Path | None = None) -> None:
+        where = f"{path}:{line}" if path is not None else f"line {line}"
+        super().__init__(f"{where}: {message}")
         self.line = line
+        self.message = message
+        self.path = path
 
 
 @dataclass(frozen=True)
@@ -55,9 +66,7 @@ def parse_demos(text: str) -> tuple[Demo, ...]:
     index = 0
     while index < len(lines):
         opening = _OPENING.match(lines[index])
-        if opening is None or (
-            opening["fence"][0] == "`" and "`" in opening["info"]
-        ):
+        if opening is None or (opening["fence"][0] == "`" and "`" in opening["info"]):
             index += 1
             continue
         end = _closing_index(lines, index + 1, opening["fence"])
@@ -70,6 +79,14 @@ def parse_demos(text: str) -> tuple[Demo, ...]:
             demos.append(_make_demo(len(demos) + 1, start_line, info, body))
         index = len(lines) if end is None else end + 1
     return tuple(demos)
+
+
+def lesson_demos(lesson: Lesson) -> tuple[Demo, ...]:
+    """The demos of a course lesson; DemoFormatError names the file and line."""
+    try:
+        return parse_demos(lesson.text())
+    except DemoFormatError as exc:
+        raise DemoFormatError(exc.line, exc.message, lesson.path) from None
 
 
 def find_demo(demos: tuple[Demo, ...], number: int) -> Demo:
@@ -134,3 +151,61 @@ def _timeout(info: str, line: int) -> float:
         if not 0 < timeout <= MAX_TIMEOUT_S:
             raise DemoFormatError(line, f"timeout must be between 0 and {MAX_TIMEOUT_S:g} s")
     return timeout
+
+
+@dataclass(frozen=True)
+class DemoRun:
+    """What one run of a demo printed, and how it ended."""
+
+    demo: Demo
+    output: str
+    ok: bool
+    ended: str
+    duration_s: float
+    timed_out: bool
+
+
+def run_demo(
+    demo: Demo,
+    *,
+    python: str | None = None,
+    cancel: threading.Event | None = None,
+) -> DemoRun:
+    """Run a demo as a script in the sandboxed runner (docs/sandbox.md); blocks until done.
+
+    The script sits in a fresh scratch directory; only its ``tmp/`` (also ``TMPDIR`` and
+    ``HOME``) is writable, and ``tutor`` is importable so demos can use ``tutor.interleave``.
+    Safe to call from a worker thread; ``cancel`` stops the run early.
+    """
+    from tutor.runner import run_sandboxed
+
+    with tempfile.TemporaryDirectory(prefix="tutor-demo-") as scratch_name:
+        scratch = Path(scratch_name)
+        writable = scratch / "tmp"
+        writable.mkdir()
+        script = scratch / f"demo_{demo.number}.py"
+        script.write_text(demo.code, encoding="utf-8")
+        env = {
+            "PYTHONPATH": str(_PACKAGE_PARENT),
+            "TMPDIR": str(writable),
+            "HOME": str(writable),
+        }
+        result = run_sandboxed(
+            [python or sys.executable, script.name],
+            cwd=scratch,
+            timeout_s=demo.timeout_s,
+            env=env,
+            writable=[writable],
+            cancel=cancel,
+        )
+    return DemoRun(
+        demo=demo,
+        output=result.output,
+        ok=result.ok,
+        ended=result.error or result.describe_end(),
+        duration_s=result.duration_s,
+        timed_out=result.timed_out,
+    )
+
+
+_PACKAGE_PARENT = Path(__file__).resolve().parent.parent

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Sequence
@@ -44,13 +45,17 @@ class ResultRow:
     failure_kind: str | None = None
     message: str = ""
 
+    def __post_init__(self) -> None:
+        # Milliseconds are all a report shows; rounding here makes every format round-trip.
+        object.__setattr__(self, "duration_s", round(float(self.duration_s), 3))
+
     @classmethod
     def from_verdict(cls, learner: str, verdict: Verdict) -> ResultRow:
         return cls(
             learner=learner,
             exercise=verdict.exercise,
             status=verdict.status,
-            duration_s=round(verdict.duration_s, 3),
+            duration_s=verdict.duration_s,
             failure_kind=verdict.failure.kind if verdict.failure else None,
             message=_clip(_reason(verdict)),
         )
@@ -64,7 +69,7 @@ class ResultRow:
             "learner": self.learner,
             "exercise": self.exercise,
             "status": self.status,
-            "duration_s": round(self.duration_s, 3),
+            "duration_s": self.duration_s,
             "failure_kind": self.failure_kind,
             "message": self.message,
         }
@@ -128,7 +133,8 @@ def _reason(verdict: Verdict) -> str:
 def _clip(text: str) -> str:
     if len(text) <= MESSAGE_LIMIT:
         return text
-    return text[: MESSAGE_LIMIT - 15] + "\n[... truncated]"
+    marker = "\n[... truncated]"
+    return text[: MESSAGE_LIMIT - len(marker)] + marker
 
 
 def format_for_path(path: str | None, explicit: str | None) -> str:
@@ -226,6 +232,20 @@ def _testcase(suite: ET.Element, row: ResultRow) -> None:
     ET.SubElement(properties, "property", name="status", value=row.status)
     if row.failure_kind:
         ET.SubElement(properties, "property", name="failure_kind", value=row.failure_kind)
+
+
+def check_writable(output: str | None) -> None:
+    """Fail before the work, not after it: the folder for ``output`` must exist or be creatable
+    and be writable (ReportError otherwise)."""
+    if output in (None, "-"):
+        return
+    folder = Path(output).expanduser().resolve().parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ReportError(f"-o {output}: cannot create {folder}: {exc.strerror or exc}") from None
+    if not os.access(folder, os.W_OK) or Path(output).is_dir():
+        raise ReportError(f"-o {output}: cannot write there")
 
 
 def write_report(report: Report, fmt: str, output: str | None) -> None:
@@ -352,14 +372,32 @@ def merge_reports(named: Iterable[tuple[str, Report]]) -> tuple[Report, list[str
 
     Two rows for the same learner and exercise are an error (ReportError): shards partition a
     batch, so a duplicate means the same shard was passed twice or two batches were mixed.
-    Problems (not errors, the merged report is still useful): an interrupted input, or shards
-    of an N-way split that are missing.
+    Problems (not errors, the merged report is still useful) mark it incomplete: an
+    interrupted input, shards of an N-way split that are missing, fewer rows than the batch.
     """
-    merged = Report()
+    named = list(named)
+    merged = Report(rows=_merged_rows(named))
+    problems = [
+        f"{name} is incomplete (its run was interrupted)" for name, r in named if not r.complete
+    ]
+    problems += _missing_shards([report.shard for _, report in named])
+    sizes = {report.batch_size for _, report in named if report.batch_size is not None}
+    if len(sizes) > 1:
+        problems.append(f"the reports come from batches of different sizes {sorted(sizes)}")
+    elif sizes:
+        merged.batch_size = sizes.pop()
+        if not problems and merged.batch_size != len(merged.rows):
+            problems.append(
+                f"the batch had {merged.batch_size} files but the merged reports hold "
+                f"{len(merged.rows)} rows"
+            )
+    merged.complete = not problems
+    return merged, problems
+
+
+def _merged_rows(named: list[tuple[str, Report]]) -> list[ResultRow]:
     seen: dict[tuple[str, str], str] = {}
-    problems: list[str] = []
-    shards: dict[int, set[int]] = {}
-    sizes: set[int] = set()
+    rows = []
     for name, report in named:
         for row in report.rows:
             if row.key in seen:
@@ -368,29 +406,22 @@ def merge_reports(named: Iterable[tuple[str, Report]]) -> tuple[Report, list[str
                     "each shard must be merged once"
                 )
             seen[row.key] = name
-            merged.rows.append(row)
-        if not report.complete:
-            problems.append(f"{name} is incomplete (its run was interrupted)")
-            merged.complete = False
-        if report.shard is not None:
-            shards.setdefault(report.shard.count, set()).add(report.shard.index)
-        if report.batch_size is not None:
-            sizes.add(report.batch_size)
-    for count, indexes in sorted(shards.items()):
+            rows.append(row)
+    return sorted(rows, key=lambda row: row.key)
+
+
+def _missing_shards(shards: list[Shard | None]) -> list[str]:
+    """Shards of an I/N split that no input holds; unknowable if an input does not say (CSV)."""
+    if None in shards:
+        return []
+    seen: dict[int, set[int]] = {}
+    for shard in shards:
+        assert shard is not None
+        seen.setdefault(shard.count, set()).add(shard.index)
+    problems = []
+    for count, indexes in sorted(seen.items()):
         missing = sorted(set(range(1, count + 1)) - indexes)
         if missing:
             listed = ", ".join(f"{i}/{count}" for i in missing)
             problems.append(f"shard(s) {listed} missing from the merge")
-            merged.complete = False
-    if len(sizes) == 1:
-        merged.batch_size = sizes.pop()
-        if merged.complete and merged.batch_size != len(merged.rows):
-            problems.append(
-                f"the batch had {merged.batch_size} files but the merged reports hold "
-                f"{len(merged.rows)} rows"
-            )
-            merged.complete = False
-    elif len(sizes) > 1:
-        problems.append(f"the reports come from batches of different sizes {sorted(sizes)}")
-    merged.rows = merged.sorted_rows()
-    return merged, problems
+    return problems

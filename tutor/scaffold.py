@@ -8,6 +8,7 @@ instead of filling in blanks. ``docs/authoring.md`` says how to turn it into you
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,13 +17,7 @@ from tutor.course import KINDS
 
 EXERCISE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 LESSON_ID = re.compile(r"^\d+-[a-z0-9][a-z0-9-]*$")
-# template file -> where it goes in the exercise directory
-KIND_FILES = {
-    "starter.py.tmpl": "starter.py",
-    "solution.py.tmpl": "solution.py",
-    "test_hidden.py.tmpl": "test_hidden.py",
-    "wrong.py.tmpl": "wrong/{wrong_name}.py",
-}
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
 class ScaffoldError(Exception):
@@ -60,59 +55,48 @@ def check_request(request: NewExercise, course_root: Path) -> None:
         raise ScaffoldError("; ".join(problems))
 
 
-TEMPLATES = Path(__file__).resolve().parent / "templates"
-
-
-def _template(name: str) -> str:
-    return (TEMPLATES / name).read_text(encoding="utf-8")
-
-
-def _fill(text: str, request: NewExercise) -> str:
+def _fill(template: str, request: NewExercise, target: str) -> str:
+    """Replace the placeholders, quoting the title as the target file's syntax needs."""
+    title = request.title
+    if target.endswith(".toml"):
+        title = json.dumps(title, ensure_ascii=False)  # JSON's escapes are valid TOML too
+    elif target.endswith(".py"):  # inside a docstring
+        title = title.replace("\\", "\\\\").replace('"', '\\"')
     values = {
         "__EXERCISE_ID__": request.id,
-        "__TITLE__": request.title,
+        "__TITLE__": title,
+        "__LESSON_TITLE__": request.lesson.split("-", 1)[-1].replace("-", " ").capitalize(),
         "__LESSON__": request.lesson,
         "__KIND__": request.kind,
         "__DIFFICULTY__": str(request.difficulty),
     }
     for token, value in values.items():
-        text = text.replace(token, value)
-    return text
-
-
-def _toml_string(value: str) -> str:
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def _wrong_name(kind: str) -> str:
-    return _template(f"{kind}/wrong-name.txt").strip()
+        template = template.replace(token, value)
+    return template
 
 
 def scaffold(request: NewExercise, course_root: Path) -> list[Path]:
-    """Create the exercise (and its lesson, if the pack lacks it); returns the files written."""
+    """Create the exercise (and its lesson, if the pack lacks it); returns the files written.
+
+    The kind's template folder is copied file for file, ``.tmpl`` dropped and placeholders
+    filled, so adding a file to a template needs no code change here.
+    """
     check_request(request, course_root)
-    created: list[Path] = []
-    lesson_path = course_root / "lessons" / f"{request.lesson}.md"
-    if not lesson_path.exists():
-        lesson_title = request.lesson.split("-", 1)[1].replace("-", " ").capitalize()
-        lesson_path.parent.mkdir(parents=True, exist_ok=True)
-        lesson_path.write_text(
-            _fill(_template("lesson.md.tmpl"), request).replace("__LESSON_TITLE__", lesson_title),
-            encoding="utf-8",
-        )
-        created.append(lesson_path)
-    directory = course_root / "exercises" / request.id
-    quoted = NewExercise(
-        request.id, request.lesson, request.kind, _toml_string(request.title), request.difficulty
-    )
-    files = {"exercise.toml": _fill(_template("exercise.toml.tmpl"), quoted)}
-    wrong_name = _wrong_name(request.kind)
-    for template, target in KIND_FILES.items():
-        text = _fill(_template(f"{request.kind}/{template}"), request)
-        files[target.format(wrong_name=wrong_name)] = text
-    for relative, text in files.items():
-        path = directory / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        created.append(path)
+    lesson = Path("lessons") / f"{request.lesson}.md"
+    files = {} if (course_root / lesson).exists() else {lesson: TEMPLATES / "lesson.md.tmpl"}
+    directory = Path("exercises") / request.id
+    files[directory / "exercise.toml"] = TEMPLATES / "exercise.toml.tmpl"
+    kind_dir = TEMPLATES / request.kind
+    for template in sorted(kind_dir.rglob("*.tmpl")):
+        files[directory / template.relative_to(kind_dir).with_suffix("")] = template
+    created = []
+    for relative, template in files.items():
+        text = _fill(template.read_text(encoding="utf-8"), request, relative.name)
+        created.append(_write(course_root / relative, text))
     return created
+
+
+def _write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
-from tutor.demos import DEFAULT_TIMEOUT_S, DemoFormatError, find_demo, parse_demos
+from tutor.demos import DEFAULT_TIMEOUT_S, DemoFormatError, find_demo, parse_demos, run_demo
+from tutor.paths import builtin_course_root
 
 FENCE = "```"
 
@@ -68,3 +75,158 @@ def test_find_demo_explains_what_exists() -> None:
         find_demo(demos, 2)
     with pytest.raises(IndexError, match="no demos"):
         find_demo((), 1)
+
+
+# --- running demos: real child processes through the sandboxed runner ---------------------
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def lessons_only(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A course holding just the built-in lessons, so exercise defects cannot mask these."""
+    root = tmp_path_factory.mktemp("lessons-only")
+    (root / "lessons").symlink_to(builtin_course_root() / "lessons")
+    return root
+
+
+def tutor(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "tutor", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=REPO,
+    )
+
+
+def run_ok(course: Path, lesson_id: str, number: int) -> str:
+    done = tutor("--course", str(course), "demo", lesson_id, str(number))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.startswith(f"Demo {number} of {lesson_id}: ")
+    assert "(demo finished in " in done.stdout
+    return done.stdout
+
+
+def test_listing_names_each_demo_and_accepts_a_number_prefix() -> None:
+    done = tutor("demo", "01")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[0] == "01-threads: What a thread is"
+    assert "  1  start() runs the target in a new thread; run() does not" in done.stdout
+    listed = json.loads(tutor("demo", "01-threads", "--json").stdout)
+    assert listed["lesson"] == "01-threads"
+    assert [d["number"] for d in listed["demos"]] == [1, 2]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("nope",), "unknown lesson 'nope'"),
+        (("0",), "matches several lessons"),
+        (("01-threads", "9"), "no demo 9; this lesson has demos 1 to 2"),
+    ],
+)
+def test_usage_errors_are_one_line_and_exit_2(
+    lessons_only: Path, args: tuple[str, ...], message: str
+) -> None:
+    done = tutor("--course", str(lessons_only), "demo", *args)
+    assert done.returncode == 2
+    assert message in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_start_versus_run_demo_shows_which_thread_ran_the_target(lessons_only: Path) -> None:
+    out = run_ok(lessons_only, "01-threads", 1)
+    assert "running in 'MainThread'" in out  # run(): the caller's thread
+    assert "running in 'worker-b'" in out  # start(): a new one
+    assert "threads can only be started once" in out
+
+
+def test_daemon_demo_shows_the_finally_block_skipped(lessons_only: Path) -> None:
+    out = run_ok(lessons_only, "01-threads", 2)
+    non_daemon, daemon = out.split("daemon=True:")
+    assert "finally ran" in non_daemon
+    assert "finally ran" not in daemon
+
+
+def test_io_demo_prints_both_timings_and_a_speed_up(lessons_only: Path) -> None:
+    out = run_ok(lessons_only, "04-io-vs-cpu", 1)
+    figures = dict(re.findall(r"^(one after another|ten threads|speed-up): +([\d.]+)", out, re.M))
+    assert set(figures) == {"one after another", "ten threads", "speed-up"}
+    # Ten sleeps of 0.2 s one after another cannot take less than 2 s, however loaded.
+    assert float(figures["one after another"]) >= 1.9
+
+
+@pytest.mark.slow
+def test_processes_demo_reports_serial_threads_and_processes(lessons_only: Path) -> None:
+    out = run_ok(lessons_only, "05-processes", 1)
+    assert re.search(r"^cores: \d+ +start method: \w+", out, re.M)
+    for label in ("serial", "2 threads", "2 processes"):
+        assert re.search(rf"^{label} +[\d.]+ s$", out, re.M), label
+    assert re.search(r"^speed-up: threads [\d.]+x, processes [\d.]+x$", out, re.M)
+
+
+def test_deadlock_demo_dumps_both_stuck_threads(lessons_only: Path) -> None:
+    out = run_ok(lessons_only, "11-deadlock-starvation", 2)
+    assert "t1 is still running after 1 s" in out
+    assert out.count("in worker") == 2  # both threads, each stuck in its `with second:`
+
+
+def test_asyncio_demo_loses_an_update_and_the_lock_fixes_it(lessons_only: Path) -> None:
+    out = run_ok(lessons_only, "13-alternatives", 1)
+    assert "racy:  balance 110 (expected 120)" in out
+    assert "locked: balance 120" in out
+
+
+EXPLORER_DEMOS = {
+    # lesson, demo: what the lesson's prose says the explorer finds, line by line
+    ("03-switching", 3): [
+        r"^check\(state\) failed: value is 1, not 2$",
+        r"^replay it with schedule \S+",
+    ],
+    ("07-locks", 1): [
+        r"^unlocked: FAILS \(assertion\)$",
+        r"^half_locked: FAILS \(assertion\)$",
+        r"^locked: passes all \d+ schedules tried$",
+    ],
+    ("08-conditions", 1): [
+        r"^ +no_check: deadlock$",
+        r"^ +if_check: assertion$",
+        r"^while_check: passes \d+ schedules$",
+    ],
+    ("09-semaphores", 2): [r"^put_wrong: deadlock$", r"^put_right: passes \d+ schedules$"],
+    ("11-deadlock-starvation", 1): [
+        r"^naive: deadlock; where each is stuck:$",
+        r"^ordered: no deadlock in \d+ schedules$",
+    ],
+}
+
+
+@pytest.mark.parametrize(("lesson_id", "number"), sorted(EXPLORER_DEMOS))
+def test_explorer_demos_find_exactly_the_bugs_their_lesson_describes(
+    lessons_only: Path, lesson_id: str, number: int
+) -> None:
+    out = run_ok(lessons_only, lesson_id, number)
+    for pattern in EXPLORER_DEMOS[lesson_id, number]:
+        assert re.search(pattern, out, re.M), f"{pattern!r} not in:\n{out}"
+
+
+def test_a_failing_demo_exits_1_and_says_how_it_ended(tmp_path: Path) -> None:
+    lessons = tmp_path / "lessons"
+    lessons.mkdir()
+    (lessons / "01-broken.md").write_text(
+        f"# Broken\n\n{FENCE}python demo\nprint('before')\nraise SystemExit(3)\n{FENCE}\n"
+    )
+    done = tutor("--course", str(tmp_path), "demo", "01-broken", "1")
+    assert done.returncode == 1
+    assert "before" in done.stdout
+    assert "(demo did not finish cleanly: exit status 3)" in done.stdout
+
+
+def test_run_demo_stops_a_demo_at_its_time_limit() -> None:
+    (demo,) = parse_demos(
+        lesson(f"{FENCE}python demo timeout=1\nimport time\ntime.sleep(60)\n{FENCE}")
+    )
+    outcome = run_demo(demo)
+    assert outcome.timed_out and not outcome.ok
+    assert outcome.duration_s < 30

@@ -33,7 +33,7 @@ class TutorApp(App[int]):
     CSS_PATH = "tutor.tcss"
     TITLE = "threading-tutor"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
+        Binding("ctrl+q", "quit", "Quit", priority=True),
         Binding("f1,question_mark", "help", "Help", key_display="f1"),
         Binding("ctrl+t", "toggle_theme", "Light/dark", show=False),
     ]
@@ -82,19 +82,27 @@ class TutorApp(App[int]):
     @work(thread=True, exclusive=True, group="state")
     def _load_state(self) -> None:
         state = self._make_state()
-        statuses = {ex.id: state.status(ex.id) for ex in self.course.exercises}
+        statuses = state.statuses()
         self.call_from_thread(self._state_loaded, state, statuses)
 
     def _state_loaded(self, state: LearnerState, statuses: dict[str, str]) -> None:
         if self._state is None:
             self._state = state
         for warning in state.warnings:
-            self.notify(warning, title="Progress", severity="warning")
+            self.notify(warning, title="Progress", severity="warning", markup=False)
         for screen in self.screen_stack:
             if isinstance(screen, CourseMapScreen):
                 screen.show_statuses(statuses, state.last_exercise())
 
     # -- app-wide actions ------------------------------------------------------------------
+
+    async def action_quit(self) -> None:
+        """Quit, saving any open editor first (nothing typed is lost)."""
+        for screen in self.screen_stack:
+            save = getattr(screen, "save_now", None)
+            if callable(save):
+                save()
+        self.exit(0)
 
     def action_help(self) -> None:
         from tutor.ui.screens.help import HelpScreen

@@ -31,22 +31,25 @@ class Step:
     @property
     def in_submission(self) -> bool:
         """True when the step is in the learner's own file (so the editor can show it)."""
-        return PurePath(self.file).name == SUBMISSION_FILE or not self.file
+        return PurePath(self.file).name == SUBMISSION_FILE
 
     @property
     def location(self) -> str:
-        """``L12`` in the learner's file, ``name.py:12`` elsewhere."""
+        """``L12`` in the learner's file, ``tests:12`` in the hidden tests, ``name:12`` else."""
+        if not self.file:
+            return ""
         if self.in_submission:
             return f"L{self.line}"
-        return f"{PurePath(self.file).name}:{self.line}"
+        stem = PurePath(self.file).stem
+        short = "tests" if stem.startswith("test_") else stem[:6]
+        return f"{short}:{self.line}"
 
     @property
-    def cell(self) -> str:
-        """What the thread's column shows: the source line, plus the event when it says more."""
-        text = self.source.strip()
-        if self.event.lower() not in QUIET_EVENTS:
-            text = f"{text}  [{self.event}]" if text else f"[{self.event}]"
-        return text
+    def note(self) -> str:
+        """The event worth showing: the last of ``acquire X; waits for X`` says the outcome."""
+        parts = [part.strip() for part in self.event.split(";") if part.strip()]
+        last = parts[-1] if parts else ""
+        return "" if last.lower() in QUIET_EVENTS else last
 
 
 def steps_from(timeline: Iterable[Mapping[str, Any]] | None) -> list[Step]:

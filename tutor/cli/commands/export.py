@@ -15,8 +15,18 @@ import zipfile
 from pathlib import Path
 
 from tutor.cli.context import Context, UsageError
-from tutor.reports import FORMATS, Report, ResultRow, format_for_path, render, write_report
+from tutor.reports import (
+    FORMATS,
+    Report,
+    ReportError,
+    ResultRow,
+    check_writable,
+    format_for_path,
+    render,
+    write_report,
+)
 from tutor.state import LearnerState
+from tutor.verdict import Verdict
 
 NAME = "export"
 HELP = "export your results to hand in (json, csv, junit, or zip with your code)"
@@ -31,49 +41,55 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="json, csv, junit, or zip (your code + results.json); default from -o, else json",
     )
     parser.add_argument(
-        "-o", "--output", metavar="FILE",
+        "-o",
+        "--output",
+        metavar="FILE",
         help="write here (default: stdout; for zip, <learner>-threading-tutor.zip)",
     )
 
 
 def learner_name() -> str:
-    """``$USER`` (the contract's learner name), falling back to the login name."""
+    """``$USER`` (the contract's learner name), else the login name; safe as a folder name."""
     name = os.environ.get("USER")
-    if name:
-        return name
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "learner"
+    if not name:
+        try:
+            name = getpass.getuser()
+        except (KeyError, OSError):
+            name = "learner"
+    return name.replace("/", "_").replace("\\", "_").lstrip(".") or "learner"  # a folder name
 
 
 def export_rows(state: LearnerState, learner: str) -> list[ResultRow]:
-    """One row per exercise of the course: passed stays passed, else the last verdict, else new."""
-    progress = state.progress()
+    """One row per exercise: the last verdict; a pass is never undone; ``new`` if never checked."""
     recorded = state.progress_data()["exercises"]
     rows = []
-    for entry in progress["exercises"]:
-        last = recorded.get(entry["id"], {}).get("last_verdict") or {}
-        status = "passed" if entry["status"] == "passed" else last.get("status") or "new"
-        same_run = last.get("status") == status
-        failure = (last.get("failure") or {}) if same_run else {}
-        rows.append(
-            ResultRow(
-                learner=learner,
-                exercise=entry["id"],
-                status=status,
-                duration_s=float(last.get("duration_s", 0.0)) if same_run else 0.0,
-                failure_kind=failure.get("kind"),
-                message=(failure.get("message") or "")[:2000],
-            )
-        )
+    for exercise in state.course.exercises:
+        entry = recorded.get(exercise.id, {})
+        passed = entry.get("status") == "passed"
+        last = entry.get("last_verdict")
+        row = _row_from_stored(learner, exercise.id, last) if last else None
+        if row is None or (passed and row.status != "passed"):
+            row = ResultRow(learner, exercise.id, "passed" if passed else "new", 0.0)
+        rows.append(row)
     return rows
+
+
+def _row_from_stored(learner: str, exercise_id: str, stored: dict) -> ResultRow | None:
+    try:
+        verdict = Verdict.from_dict({**stored, "exercise": exercise_id})
+    except (KeyError, TypeError, ValueError):  # a verdict stored by an older version
+        return None
+    return ResultRow.from_verdict(learner, verdict)
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
     learner = learner_name()
     fmt = args.format or ("zip" if (args.output or "").endswith(".zip") else None)
     fmt = fmt or format_for_path(args.output, None)
+    try:
+        check_writable(args.output)
+    except ReportError as exc:
+        raise UsageError(str(exc)) from None
     report = Report(rows=export_rows(ctx.state, learner))
     if fmt != "zip":
         write_report(report, fmt, args.output)

@@ -12,40 +12,65 @@ from pathlib import Path
 
 from tutor.batch import default_jobs, discover, grade_batch, select_shard
 from tutor.cli.context import Context, UsageError
-from tutor.reports import FORMATS, Report, ResultRow, Shard, format_for_path, write_report
+from tutor.reports import (
+    FORMATS,
+    Report,
+    ReportError,
+    ResultRow,
+    Shard,
+    check_writable,
+    format_for_path,
+    write_report,
+)
 
 NAME = "grade"
 HELP = "grade a batch of submissions, DIR/<learner>/<exercise-id>.py (for instructors)"
-ORDER = 60
+ORDER = 75
 INTERRUPTED = 130
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("dir", metavar="DIR", help="one folder per learner, one file per exercise")
     parser.add_argument(
-        "--jobs", "-j", type=int, default=None, metavar="N",
+        "--jobs",
+        "-j",
+        type=int,
+        default=None,
+        metavar="N",
         help=f"gradings run at once (default: the number of cores, {default_jobs()} here)",
     )
     parser.add_argument(
-        "--shard", metavar="I/N", default=None,
+        "--shard",
+        metavar="I/N",
+        default=None,
         help="grade only every N-th file from the I-th (1-based), so N CI jobs share a batch",
     )
     parser.add_argument(
-        "--format", choices=FORMATS, default=None,
+        "--format",
+        choices=FORMATS,
+        default=None,
         help="report format (default: from the -o suffix .json/.csv/.xml, else json)",
     )
-    parser.add_argument("-o", "--output", metavar="FILE", help="write the report here (default: stdout)")
     parser.add_argument(
-        "--seed", type=int, default=None,
+        "-o", "--output", metavar="FILE", help="write the report here (default: stdout)"
+    )
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=None,
         help="explorer seed for every file (default: $TUTOR_SEED, else 0)",
     )
     parser.add_argument(
-        "--timeout", type=float, default=None, metavar="SECONDS",
+        "--timeout",
+        type=float,
+        default=None,
+        metavar="SECONDS",
         help="wall limit per file (default: each exercise's timeout_s)",
     )
 
 
-def run(args: argparse.Namespace, ctx: Context) -> int:
+def _checked_options(args: argparse.Namespace) -> tuple[Path, int, Shard | None]:
+    """The batch folder, jobs and shard, or a usage error, before any grading starts."""
     root = Path(args.dir).expanduser()
     if not root.is_dir():
         raise UsageError(f"{args.dir}: no such directory; give the folder of learner folders")
@@ -56,24 +81,28 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         raise UsageError(f"--timeout {args.timeout}: give a positive number of seconds")
     try:
         shard = Shard.parse(args.shard) if args.shard else None
-    except ValueError as exc:
+        check_writable(args.output)
+    except (ValueError, ReportError) as exc:
         raise UsageError(str(exc)) from None
-    fmt = format_for_path(args.output, args.format)
-    course = ctx.course
+    return root, jobs, shard
 
+
+def run(args: argparse.Namespace, ctx: Context) -> int:
+    root, jobs, shard = _checked_options(args)
+    course = ctx.course
     try:
         everything, warnings = discover(root)
     except OSError as exc:
         raise UsageError(f"{args.dir}: cannot list it: {exc.strerror or exc}") from None
     for warning in warnings:
         print(f"tutor: warning: {warning}", file=sys.stderr)
-    batch = select_shard(everything, shard)
     if not everything:
         print(
             f"tutor: warning: no submissions under {root} "
             "(expected DIR/<learner>/<exercise-id>.py)",
             file=sys.stderr,
         )
+    batch = select_shard(everything, shard)
 
     started = time.monotonic()
     with _sigterm_as_interrupt(), _progress_bar(len(batch)) as advance:
@@ -83,12 +112,12 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     report = Report(
         rows=result.rows, complete=not result.interrupted, shard=shard, batch_size=len(everything)
     )
-    write_report(report, fmt, args.output)
+    write_report(report, format_for_path(args.output, args.format), args.output)
     _summary(report, len(batch), time.monotonic() - started, args.output)
     if result.interrupted:
         where = args.output or "stdout"
         print(
-            f"tutor: interrupted: wrote the {len(result.rows)} verdicts finished so far to "
+            f"tutor: interrupted: wrote the verdicts finished so far ({len(result.rows)}) to "
             f"{where}; {result.missing} of {result.total} files were not graded",
             file=sys.stderr,
         )
@@ -131,7 +160,10 @@ def _progress_bar(total: int) -> Iterator[Callable[[ResultRow], None]]:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     columns = (
-        TextColumn("grading"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        TextColumn("grading"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
         TextColumn("{task.description}"),
     )
     with Progress(*columns, console=Console(stderr=True), transient=False) as progress:

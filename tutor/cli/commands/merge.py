@@ -10,6 +10,7 @@ from tutor.cli.context import Context, UsageError
 from tutor.reports import (
     FORMATS,
     ReportError,
+    check_writable,
     format_for_path,
     merge_reports,
     read_report,
@@ -18,7 +19,7 @@ from tutor.reports import (
 
 NAME = "merge"
 HELP = "merge grade reports (JSON, CSV or JUnit, e.g. one per shard) into one report"
-ORDER = 62
+ORDER = 76
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -35,6 +36,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, ctx: Context) -> int:
     """0 merged; 1 merged but incomplete (a shard missing or interrupted); 2 unreadable input."""
     try:
+        check_writable(args.output)
         named = [(name, read_report(Path(name))) for name in args.reports]
         merged, problems = merge_reports(named)
     except ReportError as exc:

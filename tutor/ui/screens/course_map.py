@@ -30,8 +30,6 @@ class CourseMapScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open", "Open", tooltip="Open the highlighted lesson or exercise"),
         Binding("c", "continue", "Continue", tooltip="Open the exercise you left off at"),
-        Binding("f1", "app.help", "Help"),
-        Binding("ctrl+q", "app.quit", "Quit"),
     ]
 
     def __init__(self) -> None:
@@ -70,7 +68,7 @@ class CourseMapScreen(Screen[None]):
         mark = STATUS_MARK.get(status or "", " ")
         row = Text("  ")
         row.append(mark, style=STATUS_STYLE.get(status or "", ""))
-        row.append(f" {exercise.title[:34]:<34} ")
+        row.append(f" {exercise.title[:40]:<40} ")
         row.append(f"{exercise.kind:<12}", style="italic")
         row.append(f"{difficulty_stars(exercise.difficulty)} ")
         row.append(status or "...", style=STATUS_STYLE.get(status or "", "dim"))
@@ -112,7 +110,7 @@ class CourseMapScreen(Screen[None]):
         app = self.app
         if getattr(app, "state_ready", False):
             state = app.state  # type: ignore[attr-defined]
-            statuses = {ex.id: state.status(ex.id) for ex in self.course.exercises}
+            statuses = state.statuses()
             self.show_statuses(statuses, state.last_exercise())
 
     # -- actions ---------------------------------------------------------------------------

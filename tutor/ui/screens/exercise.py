@@ -9,6 +9,7 @@ thread worker, so the keyboard keeps working while the grader runs, and can canc
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import subprocess
 import threading
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
 AUTOSAVE_DELAY_S = 1.0
 WATCH_INTERVAL_S = 1.0
 PROGRESS_INTERVAL_S = 0.5
+_ERROR_LINE = re.compile(r"submission\.py(?:\", line |, line |:)(\d+)")
 DARK_EDITOR_THEME = "monokai"
 LIGHT_EDITOR_THEME = "github_light"
 
@@ -67,7 +69,8 @@ class ExerciseScreen(Screen[None]):
                 tooltip="Start over from the starter code (your code is backed up)"),
         Binding("f10", "restore", "Restore", show=False,
                 tooltip="Bring back code saved by an earlier reset"),
-        Binding("f1", "app.help", "Help"),
+        Binding("ctrl+home", "editor_edge('start')", "Top of file", show=False),
+        Binding("ctrl+end", "editor_edge('end')", "End of file", show=False),
     ]
 
     def __init__(self, exercise: Exercise) -> None:
@@ -159,7 +162,7 @@ class ExerciseScreen(Screen[None]):
     def _set_status(self, message: str) -> None:
         parts = [message] if message else []
         parts.append("auto-check on (f3)" if self.auto_check else "watching the file")
-        self.query_one("#status-line", Static).update(" · ".join(parts))
+        self.query_one("#status-line", Static).update(Text(" · ".join(parts)))
 
     def _show_pane(self, pane: str) -> None:
         self.query_one("#task").display = pane == "task"
@@ -168,6 +171,12 @@ class ExerciseScreen(Screen[None]):
     def action_toggle_pane(self) -> None:
         showing_task = bool(self.query_one("#task").display)
         self._show_pane("results" if showing_task else "task")
+
+    def action_editor_edge(self, edge: str) -> None:
+        """TextArea has no ctrl+home/ctrl+end; code editors do."""
+        editor = self.editor
+        editor.move_cursor(editor.document.end if edge == "end" else editor.document.start)
+        editor.focus()
 
     # -- saving ----------------------------------------------------------------------------
 
@@ -218,6 +227,14 @@ class ExerciseScreen(Screen[None]):
         if stamp == self._disk_stamp:
             return
         self._disk_stamp = stamp
+        if self.editor.text != self.saved_text:
+            self.notify(
+                "The file changed on disk while you were typing here; your edits are kept "
+                "and will overwrite it (f9 resets, f10 restores a backup).",
+                severity="warning",
+                timeout=10,
+            )
+            return
         self.reload_from_disk("changed on disk: reloaded")
         if self.auto_check:
             self.action_check()
@@ -242,11 +259,16 @@ class ExerciseScreen(Screen[None]):
 
     def action_external_editor(self) -> None:
         command = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+        path = self.state.working_copy(self.exercise.id)
         if not command:
-            self.notify("Set $VISUAL or $EDITOR to edit in your own editor.", severity="warning")
+            self.notify(
+                f"Set $VISUAL or $EDITOR to edit here, or open {path} in any editor.",
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )
             return
         self.save_now()
-        path = self.state.working_copy(self.exercise.id)
         from textual.app import SuspendNotSupported
 
         try:
@@ -257,10 +279,11 @@ class ExerciseScreen(Screen[None]):
                 "This terminal cannot hand over to another editor; edit the file in another "
                 f"window: {path}",
                 severity="warning",
+                markup=False,
             )
             return
         except OSError as exc:
-            self.notify(f"Could not run {command!r}: {exc}", severity="error")
+            self.notify(f"Could not run {command!r}: {exc}", severity="error", markup=False)
             return
         self.reload_from_disk("reloaded after your editor")
 
@@ -329,6 +352,18 @@ class ExerciseScreen(Screen[None]):
         self.last_verdict = verdict
         self._show_pane("results")
         self.results.show_verdict(verdict)
+        failure = verdict.failure
+        if failure is not None and not failure.timeline:
+            match = _ERROR_LINE.search(failure.message)
+            if match:
+                self._highlight_line(int(match.group(1)))
+
+    def _highlight_line(self, line: int) -> None:
+        """Select a 1-based line of the learner's file in the editor and scroll to it."""
+        editor = self.editor
+        row = max(0, min(line - 1, editor.document.line_count - 1))
+        editor.select_line(row)
+        editor.scroll_cursor_visible(center=True)
 
     # -- the timeline ----------------------------------------------------------------------
 
@@ -342,14 +377,13 @@ class ExerciseScreen(Screen[None]):
 
     def on_timeline_step_highlighted(self, event: Timeline.StepHighlighted) -> None:
         step = event.step
-        self._set_status(f"step {step.number}/{len(self.results.timeline.steps)}: "
-                         f"{step.thread} at {step.location}")
-        if not step.in_submission or step.line < 1:
-            return
-        editor = self.editor
-        row = min(step.line - 1, editor.document.line_count - 1)
-        editor.select_line(row)
-        editor.scroll_cursor_visible(center=True)
+        what = step.note or step.source.strip()
+        self.query_one("#status-line", Static).update(Text(
+            f"step {step.number}/{len(self.results.timeline.steps)} {step.thread}"
+            f"{' ' + step.location if step.location else ''}: {what}"
+        ))
+        if step.in_submission and step.line >= 1:
+            self._highlight_line(step.line)
 
     # -- hints, reset, restore, solution ---------------------------------------------------
 
@@ -360,7 +394,8 @@ class ExerciseScreen(Screen[None]):
             self.notify("No more hints." if total else "This exercise has no hints.")
         else:
             number, hint = revealed
-            self.notify(hint, title=f"Hint {number}/{len(self.exercise.hints)}", timeout=10)
+            self.notify(hint, title=f"Hint {number}/{len(self.exercise.hints)}", timeout=10,
+                        markup=False)
         hints = self.state.hints_used(self.exercise.id)
         self.query_one("#task-text", Static).update(self._task_text(hints))
         self._show_pane("task")

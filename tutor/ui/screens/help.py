@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import textwrap
 from typing import ClassVar
 
-from rich.table import Table
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
@@ -18,6 +18,7 @@ SCREEN_NAMES = {
     "exercise": "Exercise",
     "solution": "Solution",
 }
+HELP_TEXT_WIDTH = 70  # the dialog's inner width at 80 columns
 GENERAL_NOTES = (
     "ctrl+p opens the command palette: every action is there by name.\n"
     "In the editor, Escape leaves the editor; Escape again goes back.\n"
@@ -30,11 +31,9 @@ def _keys_of(binding: Binding) -> str:
     return " / ".join(k.replace("question_mark", "?") for k in keys)
 
 
-def keys_table(nodes: list[App | Screen]) -> Table:
-    """One row per described binding of ``nodes`` (first wins on repeated actions)."""
-    table = Table(box=None, show_header=False, padding=(0, 1))
-    table.add_column(style="bold", no_wrap=True)
-    table.add_column()
+def key_rows(nodes: list[App | Screen]) -> list[tuple[str, str]]:
+    """(keys, what they do) for each described binding of ``nodes``; first wins per action."""
+    rows: list[tuple[str, str]] = []
     seen: set[str] = set()
     for node in nodes:
         for binding in type(node).BINDINGS:
@@ -43,8 +42,22 @@ def keys_table(nodes: list[App | Screen]) -> Table:
             if binding.action in seen:
                 continue
             seen.add(binding.action)
-            table.add_row(_keys_of(binding), binding.tooltip or binding.description)
-    return table
+            rows.append((_keys_of(binding), binding.tooltip or binding.description))
+    return rows
+
+
+def keys_text(nodes: list[App | Screen], width: int = HELP_TEXT_WIDTH) -> Text:
+    """The rows as aligned text: keys in bold, then what they do, wrapped under itself."""
+    rows = key_rows(nodes)
+    key_width = max((len(keys) for keys, _ in rows), default=0) + 2
+    text = Text()
+    for keys, what in rows:
+        lines = textwrap.wrap(what, max(20, width - key_width)) or [""]
+        text.append(keys.ljust(key_width), style="bold")
+        text.append(lines[0] + "\n")
+        for line in lines[1:]:
+            text.append(" " * key_width + line + "\n")
+    return text
 
 
 class HelpScreen(ModalScreen[None]):
@@ -63,9 +76,9 @@ class HelpScreen(ModalScreen[None]):
         name = SCREEN_NAMES.get(self.below.id or "", "This screen")
         with VerticalScroll(classes="dialog", id="help-body"):
             yield Static(Text(f"{name}: keys", style="bold"))
-            yield Static(keys_table([self.below]))
+            yield Static(keys_text([self.below]))
             yield Static(Text("Everywhere", style="bold"))
-            yield Static(keys_table([self.tutor_app]))
+            yield Static(keys_text([self.tutor_app]))
             yield Static(Text(GENERAL_NOTES, style="dim"))
         yield Footer(compact=True)
 

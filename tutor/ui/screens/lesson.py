@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -16,6 +17,33 @@ from tutor.ui.glyphs import difficulty_stars
 
 if TYPE_CHECKING:
     from tutor.course import Exercise, Lesson
+    from tutor.demos import Demo
+
+_FENCE = re.compile(r"^(?P<lead> {0,3}(?:`{3,}|~{3,}))\s*python\s+demo\b.*$")
+
+
+def _demos_of(lesson: Lesson) -> tuple[tuple[Demo, ...], str]:
+    """The lesson's demos, or none and a one-line problem when they do not parse."""
+    from tutor.demos import DemoFormatError, parse_demos
+
+    try:
+        return parse_demos(lesson.text()), ""
+    except DemoFormatError as exc:
+        return (), f"this lesson's demos cannot run: {exc}"
+
+
+def display_markdown(text: str, demos: tuple[Demo, ...]) -> str:
+    """The lesson as shown: each demo fence gets a plain ``python`` info string (so Pygments
+    highlights it) and a line above saying which key runs it."""
+    lines = text.splitlines()
+    for demo in sorted(demos, key=lambda d: d.line, reverse=True):
+        index = demo.line - 1
+        match = _FENCE.match(lines[index]) if 0 <= index < len(lines) else None
+        if match is None:
+            continue
+        lines[index] = match["lead"] + "python"
+        lines[index:index] = ["", f"*Demo {demo.number}: {demo.title} (press d to run it)*", ""]
+    return "\n".join(lines) + "\n"
 
 
 class LessonScreen(Screen[None]):
@@ -24,20 +52,22 @@ class LessonScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back"),
         Binding("tab", "app.focus_next", "Exercises", tooltip="Move between text and exercises"),
-        Binding("1", "open_exercise(1)", "Exercise 1", tooltip="Open the lesson's first exercise"),
-        *[Binding(str(n), f"open_exercise({n})", f"Exercise {n}", show=False) for n in range(2, 10)],
-        Binding("f1", "app.help", "Help"),
+        Binding("d", "demo", "Run demo", tooltip="Run one of the lesson's demos"),
+        Binding("1", "open_exercise(1)", "Exercise 1", tooltip="1-9 open exercises"),
+        *[Binding(str(n), f"open_exercise({n})", show=False) for n in range(2, 10)],
     ]
 
     def __init__(self, lesson: Lesson, exercises: tuple[Exercise, ...]) -> None:
         super().__init__(id="lesson")
         self.lesson = lesson
         self.exercises = exercises
+        self.demos, self.demo_problem = _demos_of(lesson)
+        self.markdown = display_markdown(lesson.text(), self.demos)
 
     def compose(self) -> ComposeResult:
         yield Static(Text(self.lesson.title, style="bold"), classes="title-bar")
         with VerticalScroll(id="lesson-scroll"):
-            yield Markdown(self.lesson.text(), id="lesson-text", open_links=False)
+            yield Markdown(self.markdown, id="lesson-text", open_links=False)
         yield OptionList(*self._options(), id="lesson-exercises")
         yield Footer(compact=True)
 
@@ -46,19 +76,38 @@ class LessonScreen(Screen[None]):
             return [Option("No exercises for this lesson.", disabled=True)]
         return [
             Option(
-                f"{n}  {ex.title}  ({ex.kind}, {difficulty_stars(ex.difficulty)})",
+                Text(f"{n}  {ex.title}  ({ex.kind}, {difficulty_stars(ex.difficulty)})"),
                 id=ex.id,
             )
             for n, ex in enumerate(self.exercises, start=1)
         ]
 
     def on_mount(self) -> None:
+        self.query_one("#lesson-exercises").display = bool(self.exercises)
         self.query_one("#lesson-scroll").focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "open_exercise" and parameters:
             return int(parameters[0]) <= len(self.exercises)  # type: ignore[call-overload]
+        if action == "demo":
+            return bool(self.demos)
         return True
+
+    def action_demo(self) -> None:
+        from tutor.ui.screens.demo import DemoPickerScreen
+
+        if self.demo_problem:
+            self.notify(self.demo_problem, severity="error", markup=False)
+        elif len(self.demos) == 1:
+            self._run_demo(self.demos[0])
+        elif self.demos:
+            self.app.push_screen(DemoPickerScreen(self.demos), self._run_demo)
+
+    def _run_demo(self, demo: Demo | None) -> None:
+        from tutor.ui.screens.demo import DemoScreen
+
+        if demo is not None:
+            self.app.push_screen(DemoScreen(demo))
 
     def action_back(self) -> None:
         self.dismiss()
@@ -78,8 +127,10 @@ class LessonScreen(Screen[None]):
         target = event.href.strip("/").split("/")[-1]
         for exercise in self.exercises:
             if exercise.id == target:
-                event.prevent_default()
                 self._open(exercise)
+                return
+        if "://" in event.href:
+            self.app.open_url(event.href)
 
     def _open(self, exercise: Exercise) -> None:
         from tutor.ui.screens.exercise import ExerciseScreen

@@ -6,6 +6,7 @@ import difflib
 from typing import ClassVar
 
 from rich.syntax import Syntax
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
@@ -31,7 +32,6 @@ class SolutionScreen(Screen[None]):
         Binding("escape", "back", "Back"),
         Binding("d", "toggle_view", "Diff/side by side"),
         Binding("tab", "app.focus_next", "Other side", show=False),
-        Binding("f1", "app.help", "Help"),
     ]
 
     def __init__(self, title: str, yours: str, solution: str) -> None:
@@ -39,20 +39,23 @@ class SolutionScreen(Screen[None]):
         self.exercise_title = title
         self.yours = yours
         self.solution = solution
+        self.diff_text = unified_diff(yours, solution)
 
     def compose(self) -> ComposeResult:
-        yield Static(f"Reference solution: {self.exercise_title}", classes="title-bar")
+        yield Static(Text(f"Reference solution: {self.exercise_title}"), classes="title-bar")
         with ContentSwitcher(initial="side-by-side", id="solution-views"):
             with Horizontal(id="side-by-side"):
                 yield self._viewer(self.yours, "yours", "Your code")
                 yield self._viewer(self.solution, "reference", "Solution")
             with VerticalScroll(id="diff"):
-                yield Static(Syntax(unified_diff(self.yours, self.solution), "diff",
+                yield Static(Syntax(self.diff_text, "diff",
                                     theme="ansi_dark", background_color="default"))
         yield Footer(compact=True)
 
     def _viewer(self, text: str, id: str, title: str) -> TextArea:
-        viewer = TextArea.code_editor(text, id=id, read_only=True, show_cursor=False)
+        viewer = TextArea.code_editor(
+            text, id=id, read_only=True, show_cursor=False, soft_wrap=True
+        )
         if "python" in viewer.available_languages:
             viewer.language = "python"
         viewer.border_title = title

@@ -6,6 +6,7 @@ a timeout, else the learner's own output.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -20,7 +21,8 @@ from tutor.ui.widgets.timeline import Timeline
 if TYPE_CHECKING:
     from tutor.verdict import Verdict
 
-MESSAGE_LINES_WITH_TIMELINE = 4
+MESSAGE_LINES = {"deadlock": 4}  # who holds what and waits for what: one line per thread
+DEFAULT_MESSAGE_LINES = 2
 VERDICT_HEADLINE = {
     "passed": "✓ Passed",
     "failed": "✗ Failed",
@@ -29,28 +31,65 @@ VERDICT_HEADLINE = {
 }
 
 
+_SUBMISSION_LINE = re.compile(r"\bsubmission\.py:(\d+)")
+
+
+def message_without_timeline(lines: list[str]) -> list[str]:
+    """The explorer's message, minus its own text rendering of the timeline (shown as a table)."""
+    kept: list[str] = []
+    for line in lines:
+        if line.startswith(("How it happened", "Schedule:")):
+            break
+        kept.append(line)
+    while kept and not kept[-1].strip():
+        kept.pop()
+    return kept
+
+
+def failure_lines(verdict: Verdict) -> list[str]:
+    """The failure message, short: without the test's name (shown in the headline) and, when
+    the timeline is shown as a table, without its text rendering; a deadlock's
+    ``T1 holds ...; T2 holds ...`` gets a line per thread."""
+    failure = verdict.failure
+    if failure is None:
+        return []
+    message = failure.message.strip()
+    for test in verdict.tests:
+        if message.startswith(f"{test.name}: "):
+            message = message[len(test.name) + 2 :]
+    if message.lower().startswith(f"{failure.kind}: "):
+        message = message[len(failure.kind) + 2 :]
+    message = _SUBMISSION_LINE.sub(r"line \1", message)
+    lines = message.splitlines() or [""]
+    if not failure.timeline:
+        return lines[:DEFAULT_MESSAGE_LINES]
+    lines = message_without_timeline(lines)
+    if failure.kind == "deadlock":
+        lines = [part.strip() for line in lines for part in line.replace(": T", ":\nT").split("; ")]
+        lines = [piece for line in lines for piece in line.split("\n")]
+    return lines[: MESSAGE_LINES.get(failure.kind, DEFAULT_MESSAGE_LINES)]
+
+
 def summary_text(verdict: Verdict) -> Text:
-    """The verdict as a few lines: headline, failing tests, and the failure."""
+    """The verdict as a few lines: headline with the failing tests, then the failure."""
     status = verdict.status
     text = Text(VERDICT_HEADLINE.get(status, status), style=VERDICT_STYLE.get(status, "bold"))
+    failing = [t for t in verdict.tests if t.outcome in ("failed", "error")]
+    if failing:
+        more = f" (+{len(failing) - 1} more)" if len(failing) > 1 else ""
+        text.append(f"  {failing[0].name}{more}", style="red")
     passed = sum(1 for t in verdict.tests if t.outcome == "passed")
     if verdict.tests:
-        text.append(f"  {passed}/{len(verdict.tests)} tests passed", style="dim")
-    text.append(f"  in {verdict.duration_s:.1f}s", style="dim")
+        text.append(f"  {passed}/{len(verdict.tests)} passed", style="dim")
+    text.append(f"  {verdict.duration_s:.1f}s", style="dim")
+    if verdict.failure is None:
+        for test in failing:
+            message = test.message.strip().splitlines()[0] if test.message.strip() else ""
+            text.append(f"\n{test.name}: {message}")
     if verdict.failure is not None:
         text.append("\n")
         text.append(f"{verdict.failure.kind}: ", style="bold")
-        lines = verdict.failure.message.strip().splitlines() or [""]
-        if verdict.failure.timeline:
-            lines = lines[:MESSAGE_LINES_WITH_TIMELINE]
-        text.append("\n".join(lines))
-    for test in verdict.tests:
-        if test.outcome in ("failed", "error"):
-            text.append("\n")
-            text.append(f"✗ {test.name}", style="red")
-            if test.message:
-                first = test.message.strip().splitlines()[0] if test.message.strip() else ""
-                text.append(f": {first}")
+        text.append("\n".join(failure_lines(verdict)))
     return text
 
 

@@ -9,7 +9,23 @@ from textual.widgets import DataTable
 from tutor.ui.timeline_model import Step, thread_names
 
 SWITCH_MARK = "⇄"
-FIXED_COLUMNS_WIDTH = 12  # "#" and "at", plus cell padding
+FIXED_COLUMNS_WIDTH = 20  # "#" and "at" with their padding, and the scrollbar
+
+
+NOTE_STYLES = (("wait", "bold red"), ("block", "bold red"), ("acquired", "green"),
+               ("finished", "dim"), ("release", "cyan"), ("write", "yellow"), ("read", "dim"))
+
+
+def step_cell(step: Step, width: int) -> Text:
+    """The source line, then the event note in a colour that says what happened."""
+    cell = Text(step.source.strip())
+    if step.note:
+        style = next((s for word, s in NOTE_STYLES if word in step.note.lower()), "italic")
+        if cell:
+            cell.append(" ")
+        cell.append(step.note, style=style)
+    cell.truncate(width, overflow="ellipsis")
+    return cell
 
 
 class Timeline(DataTable[Text]):
@@ -33,14 +49,15 @@ class Timeline(DataTable[Text]):
         threads = thread_names(steps) or ["thread"]
         per_thread = max(12, (width - FIXED_COLUMNS_WIDTH - 2 * len(threads)) // len(threads))
         self.add_column("#", key="number", width=4)
-        self.add_column("at", key="at", width=6)
+        self.add_column("at", key="at", width=8)
         for name in threads:
-            self.add_column(Text(name[:per_thread], style="bold"), key=f"t:{name}", width=per_thread)
+            label = Text(name[:per_thread], style="bold")
+            self.add_column(label, key=f"t:{name}", width=per_thread)
         for step in steps:
             number = Text(f"{SWITCH_MARK if step.switch else ' '}{step.number}")
             if step.switch:
                 number.stylize("bold yellow", 0, 1)
-            cells = [Text(step.cell[:per_thread]) if name == step.thread else Text("")
+            cells = [step_cell(step, per_thread) if name == step.thread else Text("")
                      for name in threads]
             self.add_row(number, Text(step.location), *cells, key=str(step.number))
 

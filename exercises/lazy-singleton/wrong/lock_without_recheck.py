@@ -1,0 +1,24 @@
+# Wrong: the check is outside the lock and not repeated inside, so two threads still both build.
+"""A lazily built, process-wide settings object."""
+
+import threading
+
+
+class Settings:
+    built = 0
+
+    def __init__(self):
+        Settings.built += 1
+        self.values = {"theme": "dark", "page_size": 20}
+
+
+_settings = None
+_settings_lock = threading.Lock()
+
+
+def get_settings():
+    global _settings
+    if _settings is None:
+        with _settings_lock:
+            _settings = Settings()
+    return _settings

@@ -1,0 +1,109 @@
+"""Benchmark: `grade` throughput on a class-sized batch, one job against two, and peak memory.
+
+    python tests/benchmarks/bench_grade.py [--learners 30] [--exercises 6] [--course DIR]
+
+Builds LEARNERS x EXERCISES files from a course (default: the built-in one): even-numbered
+learners hand in the solution, odd-numbered ones the starter, so half the files pass and
+half fail the way real buggy code does. Grades the same batch with `--jobs 1` and `--jobs 2`
+in one run, each in a fresh `python -m tutor grade` process, and prints files per second, the
+speed-up (goal: at least 1.7x with two jobs on two cores), and the peak resident memory of the
+grade process and of its largest grading child. Both runs must give the same verdicts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))
+
+from tutor.course import load_course  # noqa: E402
+
+# Runs `grade` in a child and reports its peak memory (Linux: ru_maxrss is in KiB).
+CHILD = """
+import json, resource, sys
+from tutor.cli import main
+status = main(sys.argv[1:])
+self_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+child_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(json.dumps({"status": status, "self_kib": self_kib, "child_kib": child_kib}))
+"""
+
+
+def build_batch(course_root: Path | None, learners: int, exercises: int, root: Path) -> int:
+    course = load_course(course_root)
+    chosen = course.exercises[:exercises]
+    if len(chosen) < exercises:
+        sys.exit(f"the course has only {len(chosen)} exercises")
+    for n in range(learners):
+        folder = root / f"learner{n:03d}"
+        folder.mkdir(parents=True)
+        for exercise in chosen:
+            source = exercise.solution_path if n % 2 == 0 else exercise.starter_path
+            (folder / f"{exercise.id}.py").write_bytes(source.read_bytes())
+    return learners * len(chosen)
+
+
+def run_grade(course: str | None, batch: Path, jobs: int, report: Path) -> dict:
+    args = ([] if course is None else ["--course", course]) + [
+        "grade", str(batch), "--jobs", str(jobs), "-o", str(report),
+    ]  # fmt: skip
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, *args], capture_output=True, text=True, env=env, check=False
+    )
+    elapsed = time.perf_counter() - started
+    if done.returncode != 0:
+        sys.exit(f"grade --jobs {jobs} failed ({done.returncode}):\n{done.stderr}")
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    figures["elapsed_s"] = elapsed
+    rows = json.loads(report.read_text())["results"]
+    figures["verdicts"] = {(r["learner"], r["exercise"]): r["status"] for r in rows}
+    return figures
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--learners", type=int, default=30)
+    parser.add_argument("--exercises", type=int, default=6)
+    parser.add_argument("--course", default=None, help="course pack (default: built-in)")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="bench-grade-") as tmp:
+        batch = Path(tmp) / "submissions"
+        course_root = Path(args.course).resolve() if args.course else None
+        files = build_batch(course_root, args.learners, args.exercises, batch)
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+        print(f"batch: {args.learners} learners x {args.exercises} exercises = {files} files")
+        print(f"python {sys.version.split()[0]}, {cores} cores available")
+        results = {}
+        for jobs in (1, 2):
+            figures = run_grade(args.course, batch, jobs, Path(tmp) / f"jobs{jobs}.json")
+            results[jobs] = figures
+            counts: dict[str, int] = {}
+            for status in figures["verdicts"].values():
+                counts[status] = counts.get(status, 0) + 1
+            print(
+                f"--jobs {jobs}: {figures['elapsed_s']:6.1f} s, "
+                f"{files / figures['elapsed_s']:5.2f} files/s, "
+                f"peak RSS grade process {figures['self_kib'] / 1024:.0f} MiB, "
+                f"largest grading child {figures['child_kib'] / 1024:.0f} MiB; "
+                f"verdicts {dict(sorted(counts.items()))}"
+            )
+        speedup = results[1]["elapsed_s"] / results[2]["elapsed_s"]
+        print(f"speed-up with 2 jobs: {speedup:.2f}x (goal >= 1.7x on 2 cores)")
+        same = results[1]["verdicts"] == results[2]["verdicts"]
+        print(f"same verdicts with 1 and 2 jobs: {'yes' if same else 'NO'}")
+        return 0 if same else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

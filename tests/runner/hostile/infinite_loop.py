@@ -1,0 +1,10 @@
+"""Spins forever inside increment(), never releasing the GIL for long."""
+
+
+class Counter:
+    def __init__(self):
+        self.value = 0
+
+    def increment(self):
+        while True:
+            pass

@@ -1,0 +1,113 @@
+"""``grade_source``: how pytest outcomes map to verdicts (real sandboxed runs, no mocks)."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from tutor.grading import grade_source
+
+RACY = b"""
+class Counter:
+    def __init__(self):
+        self.value = 0
+
+    def increment(self):
+        current = self.value
+        self.value = current + 1
+"""
+
+
+def _grade(tests: str, submission: bytes = RACY, **kwargs: object):
+    return grade_source("demo", tests.encode(), submission, **kwargs)
+
+
+def test_an_interleaving_failure_becomes_a_race_with_schedule_and_timeline() -> None:
+    tests = """
+from tutor.interleave import explore
+import submission
+
+def bump(counter):
+    counter.increment()
+
+def test_two_increments():
+    def check(counter):
+        assert counter.value == 2, f"2 increments, {counter.value} counted"
+    explore(submission.Counter, [bump, bump], check)
+"""
+    verdict = _grade(tests, seed=0)
+    assert verdict.status == "failed"
+    assert verdict.failure is not None and verdict.failure.kind == "race"
+    assert verdict.failure.schedule
+    assert verdict.failure.timeline and {"thread", "file", "line", "source", "event"} <= set(
+        verdict.failure.timeline[0]
+    )
+    (test,) = verdict.tests
+    assert test.outcome == "failed" and "\n" not in test.message
+
+
+def test_the_seed_reaches_the_tests() -> None:
+    tests = "import os\n\ndef test_seed():\n    assert os.environ['TUTOR_SEED'] == '3'\n"
+    assert _grade(tests, seed=3).status == "passed"
+    assert _grade(tests, seed=4).status == "failed"
+
+
+def test_skips_pass_and_setup_errors_are_errors() -> None:
+    tests = """
+import pytest
+
+@pytest.fixture
+def broken():
+    raise RuntimeError("no database")
+
+def test_skipped():
+    pytest.skip("not today")
+
+def test_uses_broken(broken):
+    pass
+
+def test_fine():
+    pass
+"""
+    verdict = _grade(tests)
+    outcomes = {t.name: (t.outcome, t.message) for t in verdict.tests}
+    assert outcomes["test_skipped"] == ("skipped", "not today")
+    assert outcomes["test_uses_broken"][0] == "error"
+    assert "RuntimeError: no database" in outcomes["test_uses_broken"][1]
+    assert outcomes["test_fine"] == ("passed", "")
+    assert verdict.status == "failed" and verdict.failure is not None
+    assert verdict.failure.kind == "crash"
+
+
+def test_no_tests_is_an_error() -> None:
+    verdict = _grade("import submission\n")
+    assert verdict.status == "error"
+    assert "no tests were collected" in verdict.failure.message
+
+
+def test_an_exception_in_the_submission_names_its_line() -> None:
+    verdict = _grade(
+        "import submission\n\ndef test_it():\n    submission.go()\n",
+        b"def go():\n    return {}['missing']\n",
+    )
+    assert verdict.status == "failed"
+    assert verdict.tests[0].message == "KeyError: 'missing' (submission.py, line 2)"
+
+
+def test_cancel_ends_a_grading_with_an_error() -> None:
+    cancel = threading.Event()
+    threading.Timer(0.5, cancel.set).start()
+    started = time.monotonic()
+    verdict = _grade(
+        "import time\n\ndef test_slow():\n    time.sleep(60)\n", timeout_s=60, cancel=cancel
+    )
+    assert verdict.status == "error" and "cancelled" in verdict.failure.message
+    assert time.monotonic() - started < 20
+
+
+def test_prints_are_output_only() -> None:
+    verdict = _grade(
+        "def test_it():\n    print('1 passed'); assert False\n",
+    )
+    assert verdict.status == "failed"
+    assert verdict.output == "1 passed\n"

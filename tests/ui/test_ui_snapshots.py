@@ -1,0 +1,154 @@
+"""Snapshots of each main screen at 80x24, blink and animation off (see conftest).
+
+Results views use fixed verdicts so the frames do not depend on timing; the real grader is
+exercised by the pilot tests. Update after an intended change with
+``pytest tests/ui --snapshot-update`` and review the SVGs.
+"""
+
+from __future__ import annotations
+
+from ui_helpers import SIZE, highlight, make_app, open_exercise, settle
+
+from tutor.verdict import Failure, TestResult, Verdict
+
+RACE_TIMELINE = [  # the shape tutor.interleave reports
+    {"thread": "T1", "file": "submission.py", "line": 20, "source": "value = self.value",
+     "event": ""},
+    {"thread": "T2", "file": "test_hidden.py", "line": 11, "source": "counter.increment()",
+     "event": ""},
+    {"thread": "T2", "file": "submission.py", "line": 20, "source": "value = self.value",
+     "event": ""},
+    {"thread": "T2", "file": "submission.py", "line": 21,
+     "source": "self.value = value + 1", "event": ""},
+    {"thread": "T2", "file": "", "line": 0, "source": "", "event": "finished"},
+    {"thread": "T1", "file": "submission.py", "line": 21,
+     "source": "self.value = value + 1", "event": ""},
+    {"thread": "T1", "file": "submission.py", "line": 19, "source": "with lock:",
+     "event": "acquire Lock lock; waits for Lock lock"},
+]
+
+RACE_VERDICT = Verdict(
+    exercise="counter-race",
+    status="failed",
+    duration_s=1.25,
+    tests=[TestResult("test_two_increments_never_lose_an_update", "failed",
+                      "expected 2 after two increments, got 1")],
+    failure=Failure(kind="race",
+                    message="test_two_increments_never_lose_an_update: A thread interleaving "
+                    "breaks your code: check(state) failed: expected 2 after two increments, "
+                    "got 1\nassert 1 == 2\n\nHow it happened (one column per thread):\n...",
+                    schedule="1.2.2.1", timeline=RACE_TIMELINE),
+)
+
+TIMEOUT_VERDICT = Verdict(
+    exercise="transfer-deadlock",
+    status="timeout",
+    duration_s=10.0,
+    tests=[TestResult("test_crossed_transfers_finish", "error", "timed out after 10s")],
+    failure=Failure(
+        kind="timeout",
+        message="the tests did not finish within 10s",
+        stacks=(
+            'Thread 0x00007f01 (most recent call first):\n'
+            '  File "submission.py", line 15 in transfer\n'
+            'Thread 0x00007f02 (most recent call first):\n'
+            '  File "submission.py", line 15 in transfer\n'
+        ),
+    ),
+)
+
+
+async def _settle(pilot) -> None:
+    await settle(pilot)
+
+
+def test_course_map(snap_compare) -> None:
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=_settle)
+
+
+def test_lesson_reader(snap_compare) -> None:
+    async def open_lesson(pilot) -> None:
+        await settle(pilot)
+        await highlight(pilot, "lesson:01-races")
+        await pilot.press("enter")
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=open_lesson)
+
+
+def test_exercise_editor(snap_compare) -> None:
+    async def open_it(pilot) -> None:
+        await open_exercise(pilot, "counter-race")
+
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=open_it)
+
+
+def test_results_with_a_race_timeline_stepped_twice(snap_compare) -> None:
+    async def show(pilot) -> None:
+        screen = await open_exercise(pilot, "counter-race")
+        screen.show_verdict(RACE_VERDICT)
+        await pilot.pause()
+        await pilot.press("ctrl+n", "ctrl+n")
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=show)
+
+
+def test_results_of_a_timeout_show_the_stacks(snap_compare) -> None:
+    async def show(pilot) -> None:
+        screen = await open_exercise(pilot, "transfer-deadlock")
+        screen.show_verdict(TIMEOUT_VERDICT)
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=show)
+
+
+def test_help_screen(snap_compare) -> None:
+    async def show(pilot) -> None:
+        await open_exercise(pilot, "counter-race")
+        await pilot.press("f1")
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=show)
+
+
+def test_reset_confirmation(snap_compare) -> None:
+    async def show(pilot) -> None:
+        await open_exercise(pilot, "counter-race")
+        await pilot.press("f9")
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=show)
+
+
+async def _show_solution(pilot) -> None:
+    from tutor.ui.screens.solution import SolutionScreen
+
+    screen = await open_exercise(pilot, "counter-race")
+    ex = screen.exercise
+    pilot.app.push_screen(
+        SolutionScreen(ex.title, ex.starter_path.read_text(), ex.solution_path.read_text())
+    )
+    await pilot.pause()
+
+
+def test_solution_side_by_side(snap_compare) -> None:
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=_show_solution)
+
+
+def test_solution_as_a_diff(snap_compare) -> None:
+    async def show_diff(pilot) -> None:
+        await _show_solution(pilot)
+        await pilot.press("d")
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=show_diff)
+
+
+def test_exercise_in_the_light_theme(snap_compare) -> None:
+    async def open_light(pilot) -> None:
+        await open_exercise(pilot, "counter-race")
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=open_light)

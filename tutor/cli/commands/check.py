@@ -1,0 +1,112 @@
+"""``tutor check ID [--file PATH] [--json]``: grade the learner's code for one exercise.
+
+Without ``--file`` it grades the learner's working copy and records the attempt; with it, it
+grades that file and leaves the workspace and progress untouched (for editors and CI).
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from tutor.cli.context import Context, UsageError, print_json
+from tutor.grading import grade
+from tutor.verdict import Verdict
+
+NAME = "check"
+HELP = "grade your code for an exercise (exit 0 when it passes)"
+ORDER = 20
+
+_MAX_OUTPUT_LINES = 40
+_MAX_STACK_LINES = 60
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("id", metavar="ID", help="exercise id (see `tutor list`)")
+    parser.add_argument(
+        "--file", metavar="PATH", help="grade this file instead; progress is not recorded"
+    )
+    parser.add_argument("--json", action="store_true", help="print the verdict as one JSON object")
+    parser.add_argument(
+        "--seed", type=int, default=None, help="explorer seed (default: $TUTOR_SEED, else 0)"
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="wall limit for the run (default: the exercise's timeout_s)",
+    )
+
+
+def run(args: argparse.Namespace, ctx: Context) -> int:
+    exercise = ctx.exercise(args.id)
+    if args.timeout is not None and args.timeout <= 0:
+        raise UsageError(f"--timeout {args.timeout:g}: give a positive number of seconds")
+    if args.file is not None:
+        path = Path(args.file).expanduser()
+        if not path.is_file():
+            raise UsageError(f"--file {args.file}: no such file")
+    else:
+        path = ctx.state.working_copy(exercise.id)
+    try:
+        verdict = grade(exercise, path, seed=args.seed, timeout_s=args.timeout)
+    except OSError as exc:
+        raise UsageError(f"cannot read {exc.filename or path}: {exc.strerror or exc}") from None
+    if args.file is None:
+        ctx.state.record_verdict(exercise.id, verdict.to_dict())
+    if args.json:
+        print_json(verdict.to_dict())
+    else:
+        print(render(verdict))
+        if not verdict.passed and exercise.hints:
+            print(f"\nStuck? `tutor hint {exercise.id}` shows the next hint.")
+    return 0 if verdict.passed else 1
+
+
+_HEADLINES = {
+    "passed": "PASSED",
+    "failed": "FAILED",
+    "timeout": "TIMED OUT",
+    "error": "COULD NOT BE GRADED",
+}
+
+
+def render(verdict: Verdict) -> str:
+    """The verdict as a report for a terminal: status, tests, the failure, the output."""
+    lines = [f"{verdict.exercise}: {_HEADLINES[verdict.status]} ({verdict.duration_s:.2f} s)"]
+    if verdict.tests:
+        lines.append("")
+        width = max(len(t.outcome) for t in verdict.tests)
+        for test in verdict.tests:
+            note = f"  {test.message}" if test.message and test.outcome != "passed" else ""
+            lines.append(f"  {test.outcome:<{width}}  {test.name}{note}")
+    failure = verdict.failure
+    if failure is not None:
+        lines += ["", f"Why ({failure.kind}):"]
+        lines += [f"  {line}" for line in failure.message.splitlines()]
+        if failure.timeline and len(failure.message.splitlines()) < 2:
+            lines += ["", "What happened, step by step:"]
+            lines += [f"  {_step(step)}" for step in failure.timeline]
+        if failure.schedule and failure.schedule not in failure.message:
+            lines += ["", f"Schedule (replayable): {failure.schedule}"]
+        if failure.stacks:
+            stack_lines = failure.stacks.splitlines()
+            lines += ["", "Every thread's stack at the time limit:"]
+            lines += [f"  {line}" for line in stack_lines[:_MAX_STACK_LINES]]
+            if len(stack_lines) > _MAX_STACK_LINES:
+                lines.append(f"  [... {len(stack_lines) - _MAX_STACK_LINES} more lines]")
+    if verdict.output.strip():
+        out_lines = verdict.output.rstrip().splitlines()
+        lines += ["", "Your program's output:"]
+        lines += [f"  | {line}" for line in out_lines[:_MAX_OUTPUT_LINES]]
+        if len(out_lines) > _MAX_OUTPUT_LINES:
+            lines.append(f"  [... {len(out_lines) - _MAX_OUTPUT_LINES} more lines]")
+    return "\n".join(lines)
+
+
+def _step(step: dict) -> str:
+    where = f"{step.get('file', '?')}:{step.get('line', '?')}"
+    source = (step.get("source") or "").strip()
+    thread, event = step.get("thread", "?"), step.get("event", "")
+    return f"{thread:<12} {where:<24} {source:<40} {event}".rstrip()

@@ -1,0 +1,266 @@
+"""``explore`` and ``replay``: many schedules of the same threads, then a minimal, readable failure."""
+
+from __future__ import annotations
+
+import math
+import os
+import random
+from dataclasses import dataclass, field
+
+from . import _patching
+from ._points import make_backend
+from ._primitives import set_time_base
+from ._report import InterleavingFailure, build_timeline
+from ._run import Run, WorkerPool
+from ._runtime import ACTIVE, wall
+from ._schedule import decode, encode
+from ._strategy import PCT, BoundedSearch, Planned, RandomWalk
+
+DEFAULT_BUDGET_S = 1.0
+DEFAULT_MAX_STEPS = 10_000
+DEFAULT_BOUND = 2
+#: share of the budget the bounded search may use before PCT and random walks take over
+DFS_SHARE = 0.6
+MINIMIZE_BUDGET_S = 1.0
+TIMELINE_RING = 400
+
+
+@dataclass
+class Report:
+    """What ``explore`` did when it found nothing wrong."""
+
+    schedules: int
+    elapsed_s: float
+    exhausted: bool
+    bound: int = -1
+    interleavings: int = 0
+    seed: int = 0
+    strategies: dict = field(default_factory=dict)
+    backend: str = ""
+
+    @property
+    def summary(self) -> str:
+        if self.exhausted:
+            return (f"all {self.interleavings} interleavings with up to {self.bound} "
+                    f"preemption{'s' if self.bound != 1 else ''} checked")
+        text = f"{self.schedules} schedules checked in {self.elapsed_s:.2f} s"
+        if self.bound >= 0:
+            text += (f"; every interleaving with up to {self.bound} preemption"
+                     f"{'s' if self.bound != 1 else ''} among them")
+        return text + " (not exhaustive)"
+
+    def __str__(self) -> str:
+        return self.summary
+
+
+def resolve_seed(seed) -> int:
+    if seed is not None:
+        return int(seed)
+    env = os.environ.get("TUTOR_SEED", "").strip()
+    try:
+        return int(env) if env else 0
+    except ValueError:
+        return 0
+
+
+class Session:
+    """Patches, tracing backend and worker threads shared by the schedules of one call."""
+
+    def __init__(self, setup, threads, check, max_steps):
+        self.setup = setup
+        self.threads = list(threads)
+        self.check = check
+        self.max_steps = max_steps
+
+    def __enter__(self):
+        if ACTIVE.run is not None or getattr(ACTIVE, "session", None):
+            raise RuntimeError("tutor.interleave.explore() is already running")
+        _patching.acquire_patch()
+        self.swap = None
+        self.backend = None
+        self.pool = None
+        try:
+            if not ACTIVE.installed:
+                self.swap = _patching.GlobalsSwap([self.setup, self.check, *self.threads])
+            set_time_base()
+            self.backend = make_backend()
+            self.backend.start()
+            self.pool = WorkerPool(self.backend)
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def run(self, strategy, deadline, record=0) -> Run:
+        strategy.begin()
+        run = Run(strategy, self.pool, max_steps=self.max_steps, deadline=deadline, record=record)
+        run.execute(self.setup, self.threads, self.check)
+        return run
+
+    def __exit__(self, *exc) -> None:
+        try:
+            if self.pool is not None:
+                self.pool.shutdown()
+        finally:
+            try:
+                if self.backend is not None:
+                    self.backend.stop()
+            finally:
+                if self.swap is not None:
+                    self.swap.restore()
+                _patching.release_patch()
+
+
+def _order_key(seed: int):
+    """Seeded order in which the DFS tries alternatives (thread index -> sort key)."""
+    cache: dict[int, float] = {}
+
+    def key(index: int) -> float:
+        value = cache.get(index)
+        if value is None:
+            value = cache[index] = random.Random(seed * 1_000_003 + index).random()
+        return value
+
+    return key
+
+
+def explore(setup, threads, check=None, *, seed=None, budget_s=None, max_schedules=None,
+            max_steps=None, preemption_bound=DEFAULT_BOUND, minimize=True) -> Report:
+    """Run ``threads`` over ``setup()``'s state under many schedules; raise on the first failure.
+
+    See docs/interleave.md. ``budget_s`` is a hard wall-clock bound (default 1 s when neither
+    it nor ``max_schedules`` is given); with only ``max_schedules`` the result is fully
+    deterministic for a given seed.
+    """
+    threads = list(threads)
+    if not threads:
+        raise ValueError("explore() needs at least one thread function")
+    seed = resolve_seed(seed)
+    if budget_s is None and max_schedules is None:
+        budget_s = DEFAULT_BUDGET_S
+    start = wall()
+    deadline = start + budget_s if budget_s is not None else math.inf
+    limit = max_schedules if max_schedules is not None else math.inf
+    rng = random.Random(seed)
+    report = Report(0, 0.0, False, seed=seed)
+    search = BoundedSearch(preemption_bound, _order_key(seed))
+    with Session(setup, threads, check, max_steps or DEFAULT_MAX_STEPS) as session:
+        report.backend = session.backend.name
+
+        def dfs_allowed() -> bool:
+            """The bounded search runs first; past its share only if it can still finish."""
+            done = report.schedules
+            if done >= limit:
+                return False
+            left = len(search.queue)
+            at_last_level = search.complete_bound >= preemption_bound - 1
+            if budget_s is not None:
+                used = wall() - start
+                if used > DFS_SHARE * budget_s:
+                    per_schedule = used / max(done, 1)
+                    return at_last_level and used + left * per_schedule <= budget_s
+            elif done >= DFS_SHARE * limit:
+                return at_last_level and done + left <= limit
+            return True
+
+        def one(strategy):
+            run = session.run(strategy, deadline)
+            report.schedules += 1
+            report.strategies[strategy.name] = report.strategies.get(strategy.name, 0) + 1
+            if run.failure is not None:
+                _fail(session, run, report, minimize, start)
+            return run
+
+        complete = False
+        while dfs_allowed() and search.next_schedule():
+            run = one(search)
+            search.finished()
+            if run.out_of_budget:
+                break
+        else:
+            complete = search.exhausted
+        report.bound = search.complete_bound
+        report.interleavings = search.count
+        if complete:
+            report.exhausted = True
+        else:
+            pct = PCT(rng)
+            walk = RandomWalk(rng)
+            turn = 0
+            while report.schedules < limit and wall() < deadline:
+                strategy = pct if turn % 2 == 0 else walk
+                turn += 1
+                run = one(strategy)
+                pct.observed(len(run.decisions))
+                if run.out_of_budget:
+                    break
+    report.elapsed_s = wall() - start
+    return report
+
+
+def _fail(session, run, report, minimize, start) -> None:
+    """Shrink the failing schedule, replay it with recording on, and raise."""
+    kind = run.failure.kind
+    plan = run.deviations()
+    if minimize and plan:
+        plan = _minimize(session, plan, kind)
+    final = session.run(Planned(plan), math.inf, record=TIMELINE_RING)
+    if final.failure is None or final.failure.kind != kind:  # flaky code: show the original
+        final = session.run(Planned(run.deviations()), math.inf, record=TIMELINE_RING)
+        if final.failure is None:
+            final = run
+    report.elapsed_s = wall() - start
+    raise _failure_from(final, report)
+
+
+def _failure_from(run, report) -> InterleavingFailure:
+    names = [t.name for t in run.threads]
+    failure = run.failure
+    timeline = build_timeline(run, names) if run.ring is not None else []
+    exc = InterleavingFailure(failure.kind, failure.message, encode(run.deviations()),
+                              timeline, names, report)
+    if failure.exception is not None:
+        exc.__cause__ = failure.exception
+    return exc
+
+
+def _minimize(session, plan, kind):
+    """Greedy delta debugging: drop deviations while the same kind of failure remains.
+
+    Fewer deviations from the default policy means fewer preemptions, so fewer context
+    switches for the learner to follow.
+    """
+    best = list(plan)
+    stop = wall() + MINIMIZE_BUDGET_S
+    trials = 0
+    chunk = max(1, len(best) // 2)
+    while chunk >= 1 and wall() < stop and trials < 400:
+        removed = False
+        i = len(best) - chunk
+        while i >= 0 and wall() < stop:
+            candidate = best[:i] + best[i + chunk:]
+            trials += 1
+            run = session.run(Planned(candidate), stop)
+            if run.failure is not None and run.failure.kind == kind:
+                best = run.deviations()
+                removed = True
+                i = min(i, len(best)) - chunk
+            else:
+                i -= chunk
+        if not removed:
+            chunk //= 2
+    return best
+
+
+def replay(setup, threads, check=None, schedule: str = "", *, max_steps=None) -> Report:
+    """Rerun exactly one schedule (from ``InterleavingFailure.schedule``); raise if it fails."""
+    plan = decode(schedule)
+    start = wall()
+    report = Report(1, 0.0, False, seed=0)
+    with Session(setup, threads, check, max_steps or DEFAULT_MAX_STEPS) as session:
+        report.backend = session.backend.name
+        run = session.run(Planned(plan), math.inf, record=TIMELINE_RING)
+        report.elapsed_s = wall() - start
+        if run.failure is not None:
+            raise _failure_from(run, report)
+    return report

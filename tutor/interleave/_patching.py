@@ -1,0 +1,219 @@
+"""Putting the scheduler-aware primitives in place of ``threading``'s and ``time``'s.
+
+``explore`` patches for its own duration (reference counted) and puts everything back;
+``install()`` makes the patch permanent, so that primitives created at import time by the
+learner's module are hybrids too (real outside a schedule, controlled inside one).
+"""
+
+from __future__ import annotations
+
+import queue
+import sys
+import threading
+import time
+import types
+
+from . import _primitives as P
+from ._runtime import ACTIVE, REAL
+
+
+class _PySimpleQueue(queue._PySimpleQueue):
+    """``queue.SimpleQueue`` in pure Python: its Semaphore is then a controlled one."""
+
+
+def _targets():
+    out = [
+        (threading, "Lock", P.Lock), (threading, "RLock", P.RLock),
+        (threading, "Condition", P.Condition), (threading, "Semaphore", P.Semaphore),
+        (threading, "BoundedSemaphore", P.BoundedSemaphore), (threading, "Event", P.Event),
+        (threading, "Barrier", P.Barrier),
+        (threading.Thread, "start", P.thread_start), (threading.Thread, "join", P.thread_join),
+        (threading.Thread, "is_alive", P.thread_is_alive),
+        (time, "sleep", P.sleep), (time, "monotonic", P.monotonic), (time, "time", P.time),
+        (time, "perf_counter", P.perf_counter),
+        (queue, "SimpleQueue", _PySimpleQueue), (queue, "time", P.monotonic),
+    ]
+    return out
+
+
+_saved: list[tuple[object, str, object]] = []
+_extra: list[tuple[object, str, object]] = []
+
+
+def _apply() -> None:
+    for owner, name, value in _targets():
+        _saved.append((owner, name, owner.__dict__.get(name)))
+        setattr(owner, name, value)
+    futures = sys.modules.get("concurrent.futures.thread")
+    if futures is not None and not isinstance(futures._global_shutdown_lock, P.Lock):
+        _saved.append((futures, "_global_shutdown_lock", futures._global_shutdown_lock))
+        hybrid = object.__new__(P.Lock)
+        hybrid._real = futures._global_shutdown_lock
+        hybrid._created = None
+        futures._global_shutdown_lock = hybrid
+
+
+def _restore() -> None:
+    while _saved:
+        owner, name, value = _saved.pop()
+        setattr(owner, name, value)
+
+
+def acquire_patch() -> None:
+    if ACTIVE.patched == 0 and not ACTIVE.installed:
+        _apply()
+    ACTIVE.patched += 1
+
+
+def release_patch() -> None:
+    ACTIVE.patched -= 1
+    if ACTIVE.patched == 0 and not ACTIVE.installed:
+        _restore()
+
+
+def install() -> None:
+    """Make the patch permanent (idempotent). Call before importing the learner's code."""
+    if ACTIVE.installed:
+        return
+    if ACTIVE.patched == 0:
+        _apply()
+    ACTIVE.installed = True
+
+
+def uninstall() -> None:
+    """Undo ``install()`` (for tests); objects already created stay hybrids, which is harmless."""
+    if not ACTIVE.installed:
+        return
+    ACTIVE.installed = False
+    if ACTIVE.patched == 0:
+        _restore()
+
+
+def is_installed() -> bool:
+    return ACTIVE.installed
+
+
+# --- learner modules imported before install(): swap their real primitives for hybrids ----
+
+_REAL_TYPES: dict[type, str] = {
+    type(REAL.Lock()): "Lock",
+    type(REAL.RLock()): "RLock",
+    REAL.Condition: "Condition",
+    REAL.Semaphore: "Semaphore",
+    REAL.BoundedSemaphore: "BoundedSemaphore",
+    REAL.Event: "Event",
+    REAL.Barrier: "Barrier",
+}
+_REAL_FUNCS = {
+    id(REAL.sleep): P.sleep, id(REAL.monotonic): P.monotonic, id(REAL.time): P.time,
+    id(REAL.perf_counter): P.perf_counter,
+}
+
+
+def _hybrid_of(obj, memo: dict):
+    """A hybrid that wraps the real primitive ``obj`` (same object for the same input)."""
+    key = id(obj)
+    if key in memo:
+        return memo[key]
+    kind = _REAL_TYPES.get(type(obj))
+    h = None
+    if kind in ("Lock", "RLock"):
+        h = object.__new__(P.Lock if kind == "Lock" else P.RLock)
+        h._real = obj
+    elif kind == "Condition":
+        h = object.__new__(P.Condition)
+        inner = _hybrid_of(obj._lock, memo)
+        h._lock = inner if inner is not None else obj._lock
+        h._controlled = isinstance(h._lock, P.Lock)
+        h._real = obj
+        h.acquire = h._lock.acquire
+        h.release = h._lock.release
+    elif kind in ("Semaphore", "BoundedSemaphore"):
+        h = object.__new__(P.Semaphore if kind == "Semaphore" else P.BoundedSemaphore)
+        h._real = obj
+        h._initial = getattr(obj, "_initial_value", obj._value)
+    elif kind == "Event":
+        h = object.__new__(P.Event)
+        h._real = obj
+    elif kind == "Barrier":
+        h = object.__new__(P.Barrier)
+        h._real = obj
+        h._parties = obj.parties
+        h._action = obj._action
+        h._timeout = obj._timeout
+    if h is not None:
+        h._created = None
+    memo[key] = h
+    return h
+
+
+class GlobalsSwap:
+    """Replace real primitives reachable from the learner's module globals, then restore."""
+
+    def __init__(self, functions):
+        self.changes: list[tuple[object, str, object, bool]] = []
+        self.memo: dict = {}
+        seen_modules = set()
+        for fn in functions:
+            g = _globals_of(fn)
+            if g is None or id(g) in seen_modules:
+                continue
+            seen_modules.add(id(g))
+            from ._runtime import is_learner_file
+
+            if not is_learner_file(g.get("__file__") or "<unknown>"):
+                continue
+            self._swap_mapping(g)
+
+    def _swap_value(self, value):
+        if id(value) in _REAL_FUNCS and callable(value):
+            return _REAL_FUNCS[id(value)]
+        if type(value) in _REAL_TYPES:
+            return _hybrid_of(value, self.memo)
+        return None
+
+    def _swap_mapping(self, g: dict) -> None:
+        for name, value in list(g.items()):
+            new = self._swap_value(value)
+            if new is not None:
+                self.changes.append((g, name, value, True))
+                g[name] = new
+                continue
+            if isinstance(value, (types.ModuleType, types.FunctionType)) or name.startswith("__"):
+                continue
+            target = value if isinstance(value, type) else getattr(value, "__dict__", None)
+            if isinstance(value, type):
+                if value.__module__ != g.get("__name__"):
+                    continue
+                attrs = dict(vars(value))
+            elif isinstance(target, dict):
+                attrs = target
+            else:
+                continue
+            for attr, inner in list(attrs.items()):
+                new = self._swap_value(inner)
+                if new is not None:
+                    self.changes.append((value, attr, inner, False))
+                    try:
+                        setattr(value, attr, new)
+                    except (AttributeError, TypeError):
+                        self.changes.pop()
+
+    def restore(self) -> None:
+        while self.changes:
+            owner, name, value, is_dict = self.changes.pop()
+            if is_dict:
+                owner[name] = value
+            else:
+                setattr(owner, name, value)
+
+
+def _globals_of(fn):
+    seen = 0
+    while fn is not None and seen < 5:
+        seen += 1
+        g = getattr(fn, "__globals__", None)
+        if g is not None:
+            return g
+        fn = getattr(fn, "__func__", None) or getattr(fn, "func", None)
+    return None

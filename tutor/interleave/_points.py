@@ -1,0 +1,279 @@
+"""Preemption points: where, inside learner code, the scheduler may switch threads.
+
+A point sits *before* an instruction that can touch shared state (attribute, global,
+subscript and closure-cell loads and stores, calls). Purely local instructions are skipped:
+switching there cannot change what any thread observes, and skipping them shrinks the
+search space. ``set_point_mode("all")`` makes every instruction a point (for measurement).
+
+Two backends deliver the points: ``sys.settrace`` with ``f_trace_opcodes`` on 3.11, and
+``sys.monitoring`` (PEP 669) on 3.12+, where settrace across threads is both slower and
+crashed CPython 3.12.1 in a prototype.
+"""
+
+from __future__ import annotations
+
+import builtins
+import dis
+import sys
+import types
+
+from ._runtime import ACTIVE, get_ident, is_learner_file
+
+_SHARED_OPS = frozenset(
+    {
+        "LOAD_ATTR", "STORE_ATTR", "DELETE_ATTR", "LOAD_SUPER_ATTR",
+        "LOAD_GLOBAL", "STORE_GLOBAL", "DELETE_GLOBAL",
+        "LOAD_NAME", "STORE_NAME", "DELETE_NAME",
+        "BINARY_SUBSCR", "STORE_SUBSCR", "DELETE_SUBSCR", "BINARY_SLICE", "STORE_SLICE",
+        "LOAD_DEREF", "STORE_DEREF", "DELETE_DEREF", "LOAD_CLASSDEREF",
+        "LOAD_FROM_DICT_OR_DEREF", "LOAD_FROM_DICT_OR_GLOBALS",
+        "CALL", "CALL_FUNCTION_EX", "CALL_KW", "CONTAINS_OP",
+    }
+)
+# Builtins a learner is unlikely to rebind as shared state: loading them is not a point.
+_STATIC_BUILTINS = frozenset(
+    name for name in dir(builtins)
+    if name not in {"sum", "max", "min", "id", "next", "iter", "input", "open", "vars", "hash"}
+)
+_STATIC_TYPES = (types.ModuleType, type, types.FunctionType, types.BuiltinFunctionType)
+
+_mode = {"points": "shared"}
+_cache: dict[int, tuple[types.CodeType, dict[int, int]]] = {}
+
+
+def set_point_mode(mode: str) -> None:
+    """``"shared"`` (default): points before shared-state instructions; ``"all"``: every one."""
+    if mode not in ("shared", "all"):
+        raise ValueError(f"unknown point mode {mode!r}")
+    _mode["points"] = mode
+    _cache.clear()
+    _tracer_cache.clear()
+
+
+def point_mode() -> str:
+    return _mode["points"]
+
+
+def _is_method_load(ins: dis.Instruction) -> bool:
+    if ins.opname == "LOAD_METHOD":
+        return True
+    return ins.opname == "LOAD_ATTR" and sys.version_info >= (3, 12) and bool(ins.arg & 1)
+
+
+_NAME_LOADS = ("LOAD_FAST", "LOAD_GLOBAL", "LOAD_DEREF", "LOAD_NAME", "LOAD_CLASSDEREF",
+               "LOAD_FAST_CHECK", "LOAD_FAST_AND_CLEAR")
+
+
+class _Labeler:
+    """Short words for a point, e.g. ``read self.n`` / ``write counter``, for timelines."""
+
+    def __init__(self) -> None:
+        self.expr = ""
+
+    def label(self, ins: dis.Instruction) -> str:
+        name, arg = ins.opname, ins.argval
+        if name in _NAME_LOADS:
+            self.expr = str(arg)
+            return f"read {arg}" if name != "LOAD_FAST" else ""
+        if name in ("LOAD_ATTR", "LOAD_METHOD", "LOAD_SUPER_ATTR"):
+            self.expr = f"{self.expr}.{arg}" if self.expr else f".{arg}"
+            return f"read {self.expr}"
+        if name in ("STORE_ATTR", "DELETE_ATTR"):
+            base = self.expr
+            if base.endswith(f".{arg}"):
+                base = base[: -len(arg) - 1]
+            verb = "write" if name == "STORE_ATTR" else "delete"
+            return f"{verb} {base}.{arg}" if base else f"{verb} .{arg}"
+        if name in ("STORE_GLOBAL", "STORE_DEREF", "STORE_NAME"):
+            return f"write {arg}"
+        if name in ("BINARY_SUBSCR", "BINARY_SLICE"):
+            return "read item"
+        if name in ("STORE_SUBSCR", "STORE_SLICE", "DELETE_SUBSCR"):
+            return "write item"
+        if name == "CONTAINS_OP":
+            return "test membership"
+        return ""
+
+
+def points_for(code: types.CodeType, f_globals: dict) -> dict[int, tuple[int, str, bool]]:
+    """Map offset -> (line, label, may write) of the preemption points of ``code`` (cached)."""
+    entry = _cache.get(id(code))
+    if entry is not None and entry[0] is code:
+        return entry[1]
+    points: dict[int, tuple[int, str, bool]] = {}
+    everything = _mode["points"] == "all"
+    skip_next_attr = False
+    labeler = _Labeler()
+    callees: list[bool] = []  # per pending call: is the callee a static function/class?
+    for ins in dis.get_instructions(code):
+        line = ins.positions.lineno if ins.positions and ins.positions.lineno else None
+        if line is None:
+            line = code.co_firstlineno
+        label = labeler.label(ins)
+        if everything:
+            if ins.opname not in ("RESUME", "CACHE", "NOP", "EXTENDED_ARG"):
+                points[ins.offset] = (line, label, not label.startswith("read"))
+            continue
+        name = ins.opname
+        if name == "PUSH_NULL":
+            callees.append(False)
+        if name.startswith("CALL"):
+            if callees and callees.pop():
+                continue  # calling a builtin, a module function or a class: its code decides
+        if skip_next_attr and name in ("LOAD_ATTR", "LOAD_METHOD"):
+            skip_next_attr = False
+            if _is_method_load(ins) and callees:
+                callees[-1] = True  # time.sleep(...), threading.Lock(): a static callee
+            continue
+        skip_next_attr = False
+        if _is_method_load(ins):
+            callees.append(False)
+            continue
+        if name not in _SHARED_OPS:
+            continue
+        if name in ("LOAD_GLOBAL", "LOAD_NAME"):
+            target = ins.argval
+            static = False
+            if target in f_globals:
+                value = f_globals[target]
+                static = isinstance(value, _STATIC_TYPES)
+                skip_next_attr = static and isinstance(value, types.ModuleType)
+            else:
+                static = target in _STATIC_BUILTINS
+            if name == "LOAD_GLOBAL" and ins.arg is not None and ins.arg & 1:
+                callees.append(static)
+            if static:
+                continue
+        points[ins.offset] = (line, label, not label.startswith("read"))
+    _cache[id(code)] = (code, points)
+    return points
+
+
+# --- 3.11: sys.settrace with per-opcode events, set inside each controlled thread ----------
+
+_tracer_cache: dict[int, tuple[types.CodeType, object]] = {}
+
+
+def _make_local_tracer(points: dict[int, int]):
+    def local(frame, event, arg):
+        if event == "opcode":
+            where = points.get(frame.f_lasti)
+            if where is not None:
+                run = ACTIVE.run
+                if run is not None and run.current_ident == get_ident():
+                    run.point(frame.f_code, where)
+        return local
+
+    return local
+
+
+def _global_tracer(frame, event, arg):
+    code = frame.f_code
+    entry = _tracer_cache.get(id(code))
+    if entry is None or entry[0] is not code:
+        local = None
+        if is_learner_file(code.co_filename):
+            points = points_for(code, frame.f_globals)
+            if points:
+                local = _make_local_tracer(points)
+        entry = (code, local)
+        _tracer_cache[id(code)] = entry
+    local = entry[1]
+    if local is not None:
+        frame.f_trace_lines = False
+        frame.f_trace_opcodes = True
+    return local
+
+
+class SettraceBackend:
+    """Per-thread tracing: each controlled worker thread installs the tracer itself."""
+
+    name = "settrace"
+
+    def start(self) -> None:
+        pass
+
+    def stop(self) -> None:
+        pass
+
+    def thread_enter(self) -> None:
+        sys.settrace(_global_tracer)
+
+    def thread_exit(self) -> None:
+        sys.settrace(None)
+
+
+# --- 3.12+: sys.monitoring, INSTRUCTION events on learner code objects only ----------------
+
+
+class MonitoringBackend:
+    """PEP 669 monitoring; uninteresting offsets are disabled for good after their first hit."""
+
+    name = "sys.monitoring"
+
+    def __init__(self) -> None:
+        self.tool: int | None = None
+        self.enabled: list[types.CodeType] = []
+
+    def start(self) -> None:
+        mon = sys.monitoring
+        for tool in (3, 4, 2, 0, 1, 5):
+            if mon.get_tool(tool) is None:
+                break
+        else:
+            raise RuntimeError("tutor.interleave: every sys.monitoring tool id is in use")
+        mon.use_tool_id(tool, "tutor.interleave")
+        self.tool = tool
+        mon.register_callback(tool, mon.events.PY_START, self._on_start)
+        mon.register_callback(tool, mon.events.INSTRUCTION, self._on_instruction)
+        mon.restart_events()
+        mon.set_events(tool, mon.events.PY_START)
+
+    def stop(self) -> None:
+        if self.tool is None:
+            return
+        mon = sys.monitoring
+        tool, self.tool = self.tool, None
+        try:
+            mon.set_events(tool, 0)
+            for code in self.enabled:
+                mon.set_local_events(tool, code, 0)
+            mon.register_callback(tool, mon.events.PY_START, None)
+            mon.register_callback(tool, mon.events.INSTRUCTION, None)
+        finally:
+            self.enabled.clear()
+            mon.free_tool_id(tool)
+
+    def thread_enter(self) -> None:
+        pass
+
+    def thread_exit(self) -> None:
+        pass
+
+    def _on_start(self, code, offset):
+        mon = sys.monitoring
+        if self.tool is not None and is_learner_file(code.co_filename):
+            points = points_for(code, sys._getframe(1).f_globals)
+            if points:
+                mon.set_local_events(self.tool, code, mon.events.INSTRUCTION)
+                self.enabled.append(code)
+        return mon.DISABLE
+
+    def _on_instruction(self, code, offset):
+        entry = _cache.get(id(code))
+        if entry is None or entry[0] is not code:
+            return sys.monitoring.DISABLE
+        where = entry[1].get(offset)
+        if where is None:
+            return sys.monitoring.DISABLE
+        run = ACTIVE.run
+        if run is not None and run.current_ident == get_ident():
+            run.point(code, where)
+        return None
+
+
+def make_backend():
+    """The cheapest safe backend for this interpreter."""
+    if sys.version_info >= (3, 12):
+        return MonitoringBackend()
+    return SettraceBackend()

@@ -1,0 +1,267 @@
+"""Turning a failed schedule into words: object names, deadlock cycles, timelines.
+
+Only learner code and synchronisation events appear; stdlib and tutor internals never do.
+"""
+
+from __future__ import annotations
+
+import linecache
+import os
+import sys
+
+from ._runtime import MAIN, learner_frame
+
+_KIND_TITLES = {
+    "assertion": "A thread interleaving breaks your code",
+    "deadlock": "Deadlock: every thread is blocked",
+    "starvation": "Starvation: a thread never gets to finish",
+}
+
+
+class InterleavingFailure(AssertionError):
+    """A schedule under which the code fails; ``str()`` shows how it happened."""
+
+    def __init__(self, kind: str, message: str, schedule: str | None, timeline: list[dict],
+                 thread_names: list[str] | None = None, report=None):
+        self.kind = kind
+        self.message = message
+        self.schedule = schedule
+        self.timeline = timeline
+        self.thread_names = thread_names or sorted({s["thread"] for s in timeline})
+        self.report = report
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        lines = [f"{_KIND_TITLES.get(self.kind, self.kind)}: {self.message}"]
+        if self.timeline:
+            lines.append("")
+            lines.append("How it happened (one column per thread, top to bottom):")
+            lines.extend(render_timeline(self.timeline, self.thread_names))
+        if self.schedule:
+            lines.append("")
+            lines.append(f"Schedule: {self.schedule}  (tutor.interleave.replay reruns it exactly)")
+        return "\n".join(lines)
+
+    def __reduce__(self):
+        return (type(self), (self.kind, self.message, self.schedule, self.timeline, self.thread_names))
+
+
+# --- naming ---------------------------------------------------------------------------------
+
+
+def _scan(root, prefix: str, obj, depth: int):
+    """A dotted/indexed path from ``root`` to ``obj`` (depth-limited), or None."""
+    if root is obj:
+        return prefix
+    if depth == 0:
+        return None
+    items = ()
+    if isinstance(root, dict):
+        items = [(f"{prefix}[{k!r}]", v) for k, v in list(root.items())[:50]]
+    elif isinstance(root, (list, tuple)):
+        items = [(f"{prefix}[{i}]", v) for i, v in enumerate(root[:50])]
+    elif hasattr(root, "__dict__") and not isinstance(root, type) and not callable(root):
+        try:
+            items = [(f"{prefix}.{k}", v) for k, v in vars(root).items() if not k.startswith("__")]
+        except TypeError:
+            items = ()
+    for name, value in items:
+        if value is obj:
+            return name
+    for name, value in items:
+        if isinstance(value, (dict, list, tuple)) or (
+            hasattr(value, "__dict__") and not isinstance(value, type) and not callable(value)
+            and type(value).__module__ not in ("threading", "tutor.interleave._primitives")
+        ):
+            found = _scan(value, name, obj, depth - 1)
+            if found:
+                return found
+    return None
+
+
+def name_of(run, obj) -> str:
+    """How the learner would refer to ``obj``: a local, an attribute, a state field..."""
+    cache = run.__dict__.setdefault("_names", {})
+    key = id(obj)
+    if key in cache:
+        return cache[key]
+    name = None
+    frames = sys._current_frames()
+    for ts in run.threads:
+        if ts.worker is None:
+            continue
+        frame = learner_frame(frames.get(ts.worker.ident))
+        while frame is not None and name is None:
+            for local, value in frame.f_locals.items():
+                name = _scan(value, local, obj, 1)
+                if name:
+                    break
+            frame = learner_frame(frame.f_back)
+        if name:
+            break
+    if name is None and run.state is not None:
+        name = _scan(run.state, "state", obj, 3)
+    if name is None:
+        site = getattr(obj, "_created", None)
+        name = f"created at {os.path.basename(site[0])}:{site[1]}" if site else "(unnamed)"
+    cache[key] = name
+    return name
+
+
+def describe(run, obj) -> str:
+    from ._run import SLEEP, ThreadState
+
+    if obj is SLEEP:
+        return "sleep"
+    if isinstance(obj, ThreadState):
+        return f"thread {obj.name}"
+    kind = getattr(obj, "kind", type(obj).__name__)
+    return f"{kind} {name_of(run, obj)}"
+
+
+def event_text(run, event) -> str:
+    if isinstance(event, str):
+        return event
+    verb, obj = event
+    if verb == "sleep":
+        return f"sleep({obj:g})"
+    if verb == "start":
+        return f"start {obj.name}"
+    return f"{verb} {describe(run, obj)}"
+
+
+def _site_text(site) -> str:
+    return f"{os.path.basename(site[0])}:{site[1]}" if site else "?"
+
+
+def _where(run, ts) -> str:
+    frame = learner_frame(sys._current_frames().get(ts.worker.ident))
+    if frame is None:
+        return "?"
+    return f"{os.path.basename(frame.f_code.co_filename)}:{frame.f_lineno}"
+
+
+# --- deadlock / starvation --------------------------------------------------------------------
+
+
+def describe_deadlock(run) -> str:
+    from ._run import BLOCKED, FINISHED
+
+    blocked = [t for t in run.threads if t.status == BLOCKED]
+    owner_of = {}
+    for t in run.threads:
+        for lock in t.held:
+            owner_of[id(lock)] = t
+    # find a wait-for cycle through lock owners
+    cycle = None
+    for start in blocked:
+        seen = []
+        t = start
+        while t is not None and t not in seen:
+            seen.append(t)
+            t = owner_of.get(id(t.waiting)) if t.waiting is not None else None
+            if t is not None and t.status != BLOCKED:
+                t = None
+        if t is not None and t in seen:
+            cycle = seen[seen.index(t):]
+            break
+    parts = []
+    if cycle:
+        for t in cycle:
+            waited = t.waiting
+            if owner_of.get(id(waited)) is t:
+                parts.append(f"{t.name} waits for {describe(run, waited)} ({_where(run, t)}) "
+                             f"that it already holds")
+                continue
+            held = [lock for lock in t.held if any(id(lock) == id(u.waiting) for u in cycle)]
+            holds = ", ".join(f"{describe(run, lock)} ({_site_text(lock._vsite)})" for lock in held)
+            parts.append(f"{t.name} holds {holds or 'nothing'} and waits for "
+                         f"{describe(run, waited)} ({_where(run, t)})")
+        others = [t for t in blocked if t not in cycle]
+    else:
+        others = blocked
+    for t in others:
+        waited = t.waiting
+        text = f"{t.name} waits for {describe(run, waited)} ({_where(run, t)})"
+        owner = owner_of.get(id(waited))
+        if owner is not None and owner.status == FINISHED:
+            text += f", which {owner.name} still holds although it has finished"
+        elif getattr(waited, "_vowner", None) is MAIN:
+            text += ", which setup() left locked"
+        elif waited is not None and getattr(waited, "kind", "") in ("Condition", "Event"):
+            text += " that nobody will ever send"
+        parts.append(text)
+    return "; ".join(parts) if parts else "every thread is blocked"
+
+
+def describe_starvation(run) -> str:
+    from ._run import FINISHED
+
+    live = [t for t in run.threads if t.status != FINISHED]
+    spinning = run.current
+    parts = []
+    for t in live:
+        state = "runs" if t.status == 0 else f"is blocked ({event_text(run, ('waits for', t.waiting)) if t.waiting is not None else 'waiting'})"
+        if t is spinning:
+            parts.append(f"{t.name} keeps running at {_where_current(t)}")
+        else:
+            parts.append(f"{t.name} {state} at {_where(run, t)}")
+    return (f"after {run.steps} steps some threads still have not finished: " + "; ".join(parts)
+            + ". A thread that busy-waits, or is never let in, makes no progress")
+
+
+def _where_current(ts) -> str:
+    frame = learner_frame(sys._getframe(1))
+    if frame is None:
+        return "?"
+    return f"{os.path.basename(frame.f_code.co_filename)}:{frame.f_lineno}"
+
+
+# --- timeline ---------------------------------------------------------------------------------
+
+
+def build_timeline(run, names: list[str]) -> list[dict]:
+    """Steps of the recorded run, consecutive steps on one line merged, internals left out."""
+    steps: list[dict] = []
+    for index, filename, line, event in run.ring or ():
+        if not filename and event != "finished":
+            continue  # inside the standard library: not the learner's business
+        text = event_text(run, event) if event else ""
+        entry = {
+            "thread": names[index],
+            "file": os.path.basename(filename),
+            "line": line,
+            "source": linecache.getline(filename, line).strip() if filename else "",
+            "event": text,
+        }
+        if steps:
+            prev = steps[-1]
+            if prev["thread"] == entry["thread"] and prev["file"] == entry["file"] and prev["line"] == entry["line"]:
+                labels = prev["event"].split(", ") if prev["event"] else []
+                if not text or text == "call" or (text not in labels and "finished" not in labels):
+                    if text and text != "call":
+                        prev["event"] = ", ".join([*labels, text])
+                    continue
+        steps.append(entry)
+    return steps[-60:]
+
+
+def render_timeline(timeline: list[dict], names: list[str], width: int = 44) -> list[str]:
+    cols = [n for n in names if any(s["thread"] == n for s in timeline)] or names
+    col = {n: i for i, n in enumerate(cols)}
+    out = ["  " + " | ".join(n.ljust(width) for n in cols)]
+    out.append("  " + "-+-".join("-" * width for _ in cols))
+    prev = None
+    for step in timeline:
+        where = f"{step['file']}:{step['line']}" if step["file"] else ""
+        text = f"{where} {step['source']}".strip()
+        if step["event"]:
+            text = f"{text}  [{step['event']}]" if text else f"[{step['event']}]"
+        if len(text) > width:
+            text = text[: width - 1] + "…"
+        cells = [" " * width for _ in cols]
+        cells[col.get(step["thread"], 0)] = text.ljust(width)
+        marker = "->" if prev is not None and prev != step["thread"] else "  "
+        out.append(marker + " | ".join(cells).rstrip())
+        prev = step["thread"]
+    return out

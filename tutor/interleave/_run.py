@@ -1,0 +1,580 @@
+"""One schedule: real threads that run one at a time, handing a baton to each other.
+
+Each controlled thread parks on its own raw ``_thread`` lock (its gate). The thread that
+reaches a scheduling point asks the strategy who runs next; if that is another thread it
+releases that thread's gate and parks on its own. There is no scheduler thread: when the
+same thread goes on, a scheduling point costs one strategy call.
+
+Time is virtual: computation takes no time, ``sleep`` and timed waits block until the
+scheduler chooses to let their deadline pass (either because nothing else can run, or as
+an explored outcome: "the other threads were slow").
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections import deque
+
+from ._runtime import ACTIVE, MAIN, Abort, allocate_lock, get_ident, learner_frame, start_thread, wall
+
+RUNNABLE, BLOCKED, FINISHED = 0, 1, 2
+SLEEP = object()  # what a sleeping thread waits for
+
+#: a thread that runs this many points in a row while others could run yields (fairness)
+FAIR_STEPS = 100
+#: ... or this many points in a row that only read shared state (a spin loop, most likely)
+SPIN_STEPS = 12
+#: how long main waits for a thread that no longer reaches any scheduling point
+STUCK_GRACE_S = 2.0
+
+
+class ThreadState:
+    """The scheduler's view of one controlled thread."""
+
+    __slots__ = (
+        "index", "name", "fn", "args", "run", "worker", "status", "waiting", "deadline",
+        "timed_out", "notified", "daemon", "thread", "consecutive", "defer", "yield_seq",
+        "last_run", "held", "what", "aborts", "saved", "reads",
+    )
+
+    def __init__(self, run, index, name, fn, args, daemon, thread):
+        self.index = index
+        self.name = name
+        self.fn = fn
+        self.args = args
+        self.run = run
+        self.worker = None
+        self.status = RUNNABLE
+        self.waiting = None
+        self.deadline = None
+        self.timed_out = False
+        self.notified = False
+        self.daemon = daemon
+        self.thread = thread
+        self.consecutive = 0
+        self.defer = ()
+        self.yield_seq = 0
+        self.last_run = 0
+        self.held = []
+        self.what = ""
+        self.aborts = 0
+        self.saved = None
+        self.reads = 0
+
+    def __repr__(self) -> str:
+        return f"<{self.name} {('runnable', 'blocked', 'finished')[self.status]}>"
+
+
+class Failure:
+    """What went wrong in a schedule, before it is turned into an InterleavingFailure."""
+
+    __slots__ = ("kind", "message", "thread", "exception")
+
+    def __init__(self, kind, message, thread=None, exception=None):
+        self.kind = kind
+        self.message = message
+        self.thread = thread
+        self.exception = exception
+
+
+class Worker:
+    """A pooled OS thread that runs controlled threads' bodies, one job at a time."""
+
+    def __init__(self, pool):
+        self.pool = pool
+        self.gate = allocate_lock()
+        self.gate.acquire()
+        self.exited = allocate_lock()
+        self.exited.acquire()
+        self.job = None
+        self.alive = True
+        self.ident = start_thread(self._main, ())
+
+    def _main(self) -> None:
+        backend = self.pool.backend
+        try:
+            while True:
+                self.gate.acquire()
+                ts = self.job
+                if ts is None:
+                    break
+                backend.thread_enter()  # a tracer that raised Abort was unset by CPython
+                ts.run.thread_body(ts)
+        finally:
+            backend.thread_exit()
+            self.alive = False
+            self.exited.release()
+
+
+class WorkerPool:
+    """OS threads reused across the schedules of one ``explore`` (creating one costs ~0.2 ms)."""
+
+    def __init__(self, backend):
+        self.backend = backend
+        self.idle: list[Worker] = []
+        self.workers: list[Worker] = []
+        self._dummies: dict[tuple[int, str], threading.Thread] = {}
+
+    def take(self, ts: ThreadState) -> Worker:
+        worker = self.idle.pop() if self.idle else None
+        if worker is None:
+            worker = Worker(self)
+            self.workers.append(worker)
+        worker.job = ts
+        return worker
+
+    def dummy_thread(self, index: int, name: str) -> threading.Thread:
+        """A never-started Thread object so that ``current_thread().name`` is the thread's name."""
+        key = (index, name)
+        thread = self._dummies.get(key)
+        if thread is None:
+            thread = threading.Thread(name=name, daemon=False)
+            self._dummies[key] = thread
+        return thread
+
+    def shutdown(self) -> list[Worker]:
+        """Stop every worker; returns the ones that could not be stopped (stuck for good)."""
+        stuck = []
+        for worker in self.workers:
+            if worker in self.idle:
+                worker.job = None
+                worker.gate.release()
+        for worker in self.workers:
+            if worker in self.idle:
+                worker.exited.acquire(timeout=STUCK_GRACE_S)
+            elif worker.alive:
+                stuck.append(worker)
+        self.idle.clear()
+        self.workers.clear()
+        return stuck
+
+
+class Run:
+    """Executes ``setup``, the threads under a strategy, and ``check``, exactly once."""
+
+    def __init__(self, strategy, pool, *, max_steps, deadline, record=0, fair_steps=FAIR_STEPS):
+        self.strategy = strategy
+        self.pool = pool
+        self.max_steps = max_steps
+        self.deadline = deadline
+        self.fair_steps = fair_steps
+        self.threads: list[ThreadState] = []
+        self.current: ThreadState | None = None
+        self.current_ident = None
+        self.main_ident = get_ident()
+        self.clock = 0.0
+        self.steps = 0
+        self.seq = 0
+        self.decisions: list[int] = []
+        self.defaults: list[int] = []  # what the default policy would have chosen
+        self.preemptions = 0
+        self.failure: Failure | None = None
+        self.aborted = False
+        self.out_of_budget = False
+        self.phase = "setup"
+        self.state = None
+        self.done = allocate_lock()
+        self.done.acquire()
+        self.ring = deque(maxlen=record) if record else None
+        self.objects: list = []  # primitives touched, for naming in reports
+        self.leaked: list[Worker] = []
+
+    # -- who is calling -------------------------------------------------------------------
+
+    def who(self):
+        """The calling thread's state, MAIN for setup/check, None for an unrelated thread."""
+        ident = get_ident()
+        if ident == self.current_ident:
+            return self.current
+        if ident == self.main_ident and self.phase != "threads":
+            return MAIN
+        return None
+
+    # -- main thread: one whole execution ---------------------------------------------------
+
+    def execute(self, setup, fns, check) -> None:
+        ACTIVE.run = self
+        try:
+            self.state = setup() if setup is not None else None
+            for i, fn in enumerate(fns):
+                self.spawn(fn, (self.state,), f"T{i + 1}", False, None)
+            self.phase = "threads"
+            cands = self.candidates(None)
+            if cands:
+                first = self.decide(None, cands)
+                self.activate(first)
+                first.worker.gate.release()
+                self._wait_done()
+            self._unwind()
+            self.phase = "check"
+            if self.failure is None and not self.out_of_budget and check is not None:
+                try:
+                    check(self.state)
+                except Abort:
+                    raise
+                except BaseException as exc:  # noqa: BLE001 - the learner's check decides
+                    self.failure = Failure("assertion", _check_message(exc), None, exc)
+        finally:
+            self.phase = "done"
+            ACTIVE.run = None
+
+    def _wait_done(self) -> None:
+        while True:
+            remaining = self.deadline - wall()
+            if self.done.acquire(timeout=max(0.05, min(remaining + STUCK_GRACE_S, 60.0))):
+                return
+            if wall() > self.deadline + STUCK_GRACE_S:
+                self._stuck()
+                return
+
+    def _stuck(self) -> None:
+        """The running thread no longer reaches scheduling points: interrupt it if we can."""
+        ts = self.current
+        where = _thread_location(ts) if ts is not None else "?"
+        self.aborted = True
+        if self.failure is None:
+            self.failure = Failure(
+                "starvation",
+                f"{ts.name if ts else 'a thread'} ran for more than {STUCK_GRACE_S:g} s without "
+                f"reaching a point the scheduler controls (at {where}): an endless loop that "
+                "touches no shared state, or a wait on something outside threading",
+                ts,
+            )
+        if ts is not None:
+            _async_raise(ts.worker.ident, Abort)
+            if self.done.acquire(timeout=STUCK_GRACE_S):
+                return
+            self.leaked.append(ts.worker)
+            ts.status = FINISHED
+
+    def _unwind(self) -> None:
+        """Let every unfinished thread unwind (raising Abort inside it), one at a time."""
+        for ts in self.threads:
+            if ts.status == FINISHED or ts.worker in self.leaked:
+                continue
+            self.aborted = True
+            self.current = ts
+            self.current_ident = ts.worker.ident
+            ts.worker.gate.release()
+            if not self.done.acquire(timeout=STUCK_GRACE_S):
+                _async_raise(ts.worker.ident, Abort)
+                if not self.done.acquire(timeout=STUCK_GRACE_S):
+                    self.leaked.append(ts.worker)
+                    ts.status = FINISHED
+        self.current = None
+        self.current_ident = None
+
+    # -- threads ----------------------------------------------------------------------------
+
+    def spawn(self, fn, args, name, daemon, thread) -> ThreadState:
+        ts = ThreadState(self, len(self.threads), name, fn, args, daemon, thread)
+        ts.worker = self.pool.take(ts)
+        if thread is None:
+            ts.thread = self.pool.dummy_thread(ts.index, name)
+        self.threads.append(ts)
+        return ts
+
+    def thread_body(self, ts: ThreadState) -> None:
+        """Runs in the worker once ``ts`` first gets the baton; ends by passing it on."""
+        ident = ts.worker.ident
+        active = threading._active  # current_thread() must name the learner's thread
+        active[ident] = ts.thread
+        if ts.thread is not None and hasattr(ts.thread, "_ident"):
+            ts.thread._ident = ident
+        try:
+            if not self.aborted:
+                ts.fn(*ts.args)
+        except Abort:
+            pass
+        except BaseException as exc:  # noqa: BLE001 - any exception in a thread is a finding
+            if not self.aborted:
+                self.failure = Failure("assertion", _thread_exception_message(ts, exc), ts, exc)
+                self.aborted = True
+        finally:
+            if active.get(ident) is ts.thread:
+                del active[ident]
+        self._finish(ts)
+
+    def _finish(self, ts: ThreadState) -> None:
+        self.record(ts, "finished")
+        ts.status = FINISHED
+        if ts.thread is not None and hasattr(ts.thread, "_is_stopped"):
+            ts.thread._is_stopped = True
+        self._wake(ts)
+        self.pool.idle.append(ts.worker)
+        if not self.aborted:
+            cands = self.candidates(ts)
+            if cands:
+                nxt = self.decide(ts, cands)
+                self.activate(nxt)
+                nxt.worker.gate.release()
+                return
+            if self._live_non_daemon():
+                self._deadlock()
+            else:
+                self.aborted = True  # only daemon threads left: the program is over
+        self.current = None
+        self.current_ident = None
+        self.done.release()
+
+    def _live_non_daemon(self) -> bool:
+        return any(t.status != FINISHED and not t.daemon for t in self.threads)
+
+    # -- scheduling ---------------------------------------------------------------------
+
+    def candidates(self, cur) -> list[ThreadState]:
+        """Threads the strategy may pick next, in index order."""
+        runnable = []
+        timed = []
+        for t in self.threads:
+            if t.status == RUNNABLE:
+                runnable.append(t)
+            elif t.status == BLOCKED and t.deadline is not None:
+                timed.append(t)
+        if not runnable:
+            if not timed:
+                return []
+            first = min(t.deadline for t in timed)
+            return [t for t in timed if t.deadline == first]
+        cands = [t for t in self.threads if (t.status == RUNNABLE or (
+            t.status == BLOCKED and t.deadline is not None)) and not self._deferred(t)]
+        return cands or runnable
+
+    def _deferred(self, t: ThreadState) -> bool:
+        if not t.defer:
+            return False
+        for u in t.defer:
+            if u.status == RUNNABLE and u.last_run < t.yield_seq:
+                return True
+        t.defer = ()
+        return False
+
+    def _defer(self, ts: ThreadState) -> None:
+        """``ts`` yielded: it may not run again before every other runnable thread has."""
+        ts.defer = tuple(t for t in self.threads if t is not ts and t.status == RUNNABLE)
+        ts.yield_seq = self.seq
+
+    def decide(self, cur, cands) -> ThreadState:
+        if len(cands) == 1:
+            return cands[0]
+        nxt = self.strategy.choose(self, cur, cands)
+        self.decisions.append(nxt.index)
+        self.defaults.append(default_choice(cur, cands).index)
+        if cur is not None and nxt is not cur and cur in cands:
+            self.preemptions += 1
+        return nxt
+
+    def activate(self, nxt: ThreadState) -> None:
+        if nxt.status == BLOCKED:  # chosen while blocked with a deadline: it times out now
+            if nxt.deadline > self.clock:
+                self.clock = nxt.deadline
+            nxt.timed_out = True
+            nxt.status = RUNNABLE
+            nxt.deadline = None
+        self.seq += 1
+        nxt.last_run = self.seq
+        nxt.consecutive = 0
+        self.current = nxt
+        self.current_ident = nxt.worker.ident
+
+    def _transfer(self, me: ThreadState, nxt: ThreadState) -> None:
+        """``me`` hands the baton to ``nxt`` and parks until someone hands it back."""
+        self.activate(nxt)
+        if nxt is me:
+            return
+        nxt.worker.gate.release()
+        me.worker.gate.acquire()
+        if self.aborted:
+            self._raise_abort(me)
+
+    def _raise_abort(self, me: ThreadState) -> None:
+        me.aborts += 1
+        if me.aborts > 1000:  # the learner's code keeps swallowing Abort: park it for good
+            self.leaked.append(me.worker)
+            me.status = FINISHED
+            self.done.release()
+            allocate_lock().acquire()
+            allocate_lock().acquire()
+        raise Abort
+
+    def point(self, code, where) -> None:
+        """A preemption point in learner code (called by the tracing backend)."""
+        ts = self.current
+        if self.aborted:
+            self._raise_abort(ts)
+        self.steps += 1
+        if where[2]:
+            ts.reads = 0
+        else:
+            ts.reads += 1
+        self._step(ts)
+        if self.ring is not None and not self.aborted:  # recorded once it really runs
+            self.ring.append((ts.index, code.co_filename, where[0], where[1]))
+
+    def sync_point(self, ts: ThreadState, event: str) -> None:
+        """A scheduling point before a synchronisation operation."""
+        if self.aborted:
+            self._raise_abort(ts)
+        self.steps += 1
+        ts.reads = 0
+        self._step(ts)
+
+    def _step(self, ts: ThreadState) -> None:
+        if self.steps > self.max_steps:
+            self._starvation(ts)
+        if self.steps & 127 == 0 and wall() > self.deadline:
+            self._out_of_budget()
+        ts.consecutive += 1
+        others = False
+        for t in self.threads:
+            if t is not ts and (t.status == RUNNABLE or (t.status == BLOCKED and t.deadline is not None)):
+                others = True
+                break
+        if not others:
+            return
+        if ts.consecutive > self.fair_steps or ts.reads > SPIN_STEPS:
+            self._defer(ts)
+            ts.reads = 0
+        cands = self.candidates(ts)
+        nxt = self.decide(ts, cands)
+        if nxt is not ts:
+            self._transfer(ts, nxt)
+
+    def yield_now(self, ts: ThreadState) -> None:
+        """``sleep(0)``: let every other runnable thread go first, at no preemption cost."""
+        self._defer(ts)
+        self._step(ts)
+
+    def block(self, ts: ThreadState, obj, deadline, what: str) -> None:
+        """Park ``ts`` until ``wake(obj)`` (or its deadline, if the scheduler lets it pass)."""
+        if self.aborted:
+            self._raise_abort(ts)
+        ts.status = BLOCKED
+        ts.waiting = obj
+        ts.deadline = deadline
+        ts.timed_out = False
+        ts.what = what
+        if deadline is not None:
+            self._defer(ts)
+        self.record(ts, what)
+        cands = self.candidates(ts)
+        if not cands:
+            if self._live_non_daemon():
+                self._deadlock()
+            else:
+                self.aborted = True
+            self._raise_abort(ts)
+        nxt = self.decide(ts, cands)
+        self._transfer(ts, nxt)
+        ts.waiting = None
+
+    def wake(self, obj) -> None:
+        self._wake(obj)
+
+    def _wake(self, obj) -> None:
+        for t in self.threads:
+            if t.status == BLOCKED and t.waiting is obj:
+                t.status = RUNNABLE
+                t.deadline = None
+
+    def wake_one(self, t: ThreadState) -> None:
+        if t.status == BLOCKED:
+            t.status = RUNNABLE
+            t.deadline = None
+
+    def deviations(self) -> list[tuple[int, int]]:
+        """(decision number, thread) wherever this run left the default policy."""
+        return [(k, c) for k, (c, d) in enumerate(zip(self.decisions, self.defaults)) if c != d]
+
+    # -- failures -------------------------------------------------------------------------
+
+    def _deadlock(self) -> None:
+        from ._report import describe_deadlock
+
+        if self.failure is None:
+            self.failure = Failure("deadlock", describe_deadlock(self))
+        self.aborted = True
+
+    def _starvation(self, ts: ThreadState) -> None:
+        from ._report import describe_starvation
+
+        if self.failure is None:
+            self.failure = Failure("starvation", describe_starvation(self), ts)
+        self.aborted = True
+        self._raise_abort(ts)
+
+    def _out_of_budget(self) -> None:
+        self.out_of_budget = True
+        self.aborted = True
+        self._raise_abort(self.current)
+
+    # -- recording (only in the final, reported replay) -----------------------------------
+
+    def record(self, ts, event: str) -> None:
+        if self.ring is None or self.aborted:
+            return
+        frame = learner_frame(sys._getframe(1))
+        if frame is None:
+            self.ring.append((ts.index, "", 0, event))
+        else:
+            self.ring.append((ts.index, frame.f_code.co_filename, frame.f_lineno, event))
+
+
+def default_choice(cur, cands):
+    """Keep the current thread; else the runnable one that waited longest; else the earliest deadline."""
+    if cur is not None and cur in cands:
+        return cur
+    best = None
+    for t in cands:
+        if t.status == RUNNABLE and (best is None or t.last_run < best.last_run):
+            best = t
+    if best is not None:
+        return best
+    return min(cands, key=lambda t: (t.deadline, t.index))
+
+
+def _check_message(exc: BaseException) -> str:
+    text = str(exc).strip()
+    if isinstance(exc, AssertionError):
+        return f"check(state) failed: {text}" if text else "check(state) failed"
+    return f"check(state) raised {type(exc).__name__}: {text}" if text else (
+        f"check(state) raised {type(exc).__name__}")
+
+
+def _thread_exception_message(ts: ThreadState, exc: BaseException) -> str:
+    where = ""
+    tb = exc.__traceback__
+    last = None
+    while tb is not None:
+        from ._runtime import is_learner_file
+
+        if is_learner_file(tb.tb_frame.f_code.co_filename):
+            last = tb
+        tb = tb.tb_next
+    if last is not None:
+        import os
+
+        where = f" at {os.path.basename(last.tb_frame.f_code.co_filename)}:{last.tb_lineno}"
+    text = str(exc).strip()
+    return f"{ts.name} raised {type(exc).__name__}{': ' + text if text else ''}{where}"
+
+
+def _thread_location(ts: ThreadState) -> str:
+    import os
+
+    frame = sys._current_frames().get(ts.worker.ident)
+    frame = learner_frame(frame)
+    if frame is None:
+        return "?"
+    return f"{os.path.basename(frame.f_code.co_filename)}:{frame.f_lineno}"
+
+
+def _async_raise(ident, exc_type) -> None:
+    """Raise ``exc_type`` in another thread at its next bytecode (last resort for stuck code)."""
+    try:
+        import ctypes
+
+        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(ident), ctypes.py_object(exc_type))
+    except Exception:  # noqa: BLE001 - best effort only
+        pass

@@ -1,0 +1,29 @@
+"""Run untrusted commands in a sandboxed child process tree (no Textual, stdlib only).
+
+``run_sandboxed`` is the one entry point; ``docs/sandbox.md`` says what is isolated and how.
+The names below are imported lazily: the reaper and the pytest plugin live in this package,
+start once per run, and should not pay for ``subprocess`` and ``dataclasses``.
+"""
+
+from __future__ import annotations
+
+TYPE_CHECKING = False  # not `from typing import ...`: typing costs start-up time
+if TYPE_CHECKING:
+    from typing import Any
+
+    from tutor.runner.limits import Limits
+    from tutor.runner.sandbox import OUTPUT_CAP, RunResult, run_sandboxed, scrubbed_env
+
+__all__ = ["OUTPUT_CAP", "Limits", "RunResult", "run_sandboxed", "scrubbed_env"]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "Limits":
+        from tutor.runner.limits import Limits
+
+        return Limits
+    if name in __all__:
+        from tutor.runner import sandbox
+
+        return getattr(sandbox, name)
+    raise AttributeError(f"module 'tutor.runner' has no attribute {name!r}")

@@ -1,0 +1,109 @@
+"""An optional per-run cgroup that caps the number of tasks (a fork bomb stops at the cap).
+
+Only an extra: it is used when the process may create a cgroup (typically root on CI, or a
+delegated systemd user slice); everything else works without it. Supports the cgroup v1
+``pids`` hierarchy and cgroup v2 when the ``pids`` controller is delegated to our cgroup.
+Uses ``os.path``, not ``pathlib``: the reaper imports this on every run.
+"""
+
+from __future__ import annotations
+
+import os
+
+_ROOT = "/sys/fs/cgroup"
+
+
+def _read(path: str) -> str:
+    with open(path) as f:
+        return f.read()
+
+
+def _write(path: str, text: str) -> None:
+    with open(path, "w") as f:
+        f.write(text)
+
+
+def _own_cgroups() -> dict[str, str]:
+    """``{controller or "": path}`` from /proc/self/cgroup ("" is the v2 unified hierarchy)."""
+    found: dict[str, str] = {}
+    try:
+        lines = _read("/proc/self/cgroup").splitlines()
+    except OSError:
+        return found
+    for line in lines:
+        parts = line.split(":", 2)
+        if len(parts) == 3:
+            for controller in parts[1].split(",") if parts[1] else [""]:
+                found[controller] = parts[2]
+    return found
+
+
+def _candidate_parent() -> str | None:
+    own = _own_cgroups()
+    if "pids" in own:  # cgroup v1
+        parent = os.path.join(_ROOT, "pids", own["pids"].lstrip("/"))
+        if os.path.exists(os.path.join(parent, "cgroup.procs")):
+            return parent
+    if "" in own:  # cgroup v2, mounted at the root or (hybrid) under unified/
+        for mount in (_ROOT, os.path.join(_ROOT, "unified")):
+            parent = os.path.join(mount, own[""].lstrip("/"))
+            try:
+                delegated = _read(os.path.join(parent, "cgroup.subtree_control")).split()
+            except OSError:
+                continue
+            if "pids" in delegated:
+                return parent
+    return None
+
+
+class RunCgroup:
+    """A cgroup of its own for one run; ``path`` is None when none could be made."""
+
+    def __init__(self, max_tasks: int | None) -> None:
+        self.path: str | None = None
+        self.status = "not used"
+        if max_tasks is None:
+            return
+        parent = _candidate_parent()
+        if parent is None:
+            self.status = "unavailable (no pids cgroup we may use)"
+            return
+        path = os.path.join(parent, f"tutor-run-{os.getpid()}")
+        try:
+            os.mkdir(path)
+        except OSError as exc:
+            self.status = f"unavailable ({exc.strerror})"
+            return
+        try:
+            _write(os.path.join(path, "pids.max"), str(max_tasks))
+        except OSError as exc:
+            self.status = f"unavailable (pids.max: {exc.strerror})"
+            self._remove(path)
+            return
+        self.path = path
+        self.status = f"pids.max={max_tasks} ({path})"
+
+    def join(self) -> None:
+        """Move the calling process (and so its future descendants) into the cgroup."""
+        if self.path is not None:
+            _write(os.path.join(self.path, "cgroup.procs"), "0")
+
+    def members(self) -> set[int]:
+        if self.path is None:
+            return set()
+        try:
+            return {int(p) for p in _read(os.path.join(self.path, "cgroup.procs")).split()}
+        except OSError:
+            return set()
+
+    def remove(self) -> None:
+        if self.path is not None:
+            self._remove(self.path)
+            self.path = None
+
+    @staticmethod
+    def _remove(path: str) -> None:
+        try:
+            os.rmdir(path)
+        except OSError:
+            pass  # a process is still exiting; the kernel frees an empty cgroup's memory anyway

@@ -1,0 +1,63 @@
+"""Apply a run's resource limits in the child just before ``exec`` (used by the reaper).
+
+Takes ``Limits.to_json()`` as a plain dict, so the reaper need not import dataclasses: it is
+started once per run and its start-up time is part of every check.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+
+TYPE_CHECKING = False  # not `from typing import ...`: typing costs start-up time
+if TYPE_CHECKING:
+    from typing import Any
+
+
+def default_cpu_seconds(timeout_s: float) -> int:
+    """A CPU-time backstop that a busy run on every core reaches only after the wall limit."""
+    return int(math.ceil(timeout_s * (os.cpu_count() or 1))) + 1
+
+
+def _user_task_count(uid: int) -> int:
+    """How many tasks (threads included: RLIMIT_NPROC counts them) this user already runs."""
+    count = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/status", "rb") as f:
+                fields = dict(line.split(b":", 1) for line in f.read().splitlines() if b":" in line)
+            if int(fields[b"Uid"].split()[0]) == uid:
+                count += int(fields[b"Threads"])
+        except (OSError, KeyError, ValueError):
+            continue
+    return count
+
+
+def apply_rlimits(limits: dict[str, Any], timeout_s: float) -> None:
+    """Set this process's rlimits (inherited by everything it execs and forks)."""
+    import resource
+
+    def lower(which: int, value: int) -> None:
+        soft, hard = resource.getrlimit(which)
+        if hard != resource.RLIM_INFINITY:
+            value = min(value, hard)
+        resource.setrlimit(which, (value, value))
+
+    if limits["address_space"] is not None:
+        lower(resource.RLIMIT_AS, limits["address_space"])
+    cpu = limits["cpu_s"] if limits["cpu_s"] is not None else default_cpu_seconds(timeout_s)
+    soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    # Soft limit sends SIGXCPU; the hard one, a second later, SIGKILL.
+    hard_cpu = cpu + 1 if hard == resource.RLIM_INFINITY else min(cpu + 1, hard)
+    resource.setrlimit(resource.RLIMIT_CPU, (min(cpu, hard_cpu), hard_cpu))
+    if limits["file_size"] is not None:
+        lower(resource.RLIMIT_FSIZE, limits["file_size"])
+    if limits["open_files"] is not None:
+        lower(resource.RLIMIT_NOFILE, limits["open_files"])
+    if not limits["core_dumps"]:
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    uid = os.getuid()
+    if limits["max_tasks"] is not None and uid != 0 and os.path.isdir("/proc"):
+        lower(resource.RLIMIT_NPROC, _user_task_count(uid) + limits["max_tasks"])
