@@ -13,11 +13,11 @@ class ReadWriteLock:
         self._cond = threading.Condition()
         self._readers = 0
         self._writing = False
-        self._writers_waiting = 0
+        self.writers_waiting = 0
 
     def acquire_read(self):
         with self._cond:
-            while self._writing or self._writers_waiting:
+            while self._writing or self.writers_waiting:
                 self._cond.wait()
             self._readers += 1
 
@@ -29,10 +29,10 @@ class ReadWriteLock:
 
     def acquire_write(self):
         with self._cond:
-            self._writers_waiting += 1
+            self.writers_waiting += 1
             while self._writing or self._readers > 0:
                 self._cond.wait()
-            self._writers_waiting -= 1
+            self.writers_waiting -= 1
             self._writing = True
 
     def release_write(self):

@@ -9,6 +9,9 @@ What is wrong: at busy times, price updates stop going through. The feed thread 
 `acquire_write()` for minutes: there is always at least one page view reading, because new
 readers keep getting in while the writer waits.
 
+`writers_waiting` counts the writers waiting in `acquire_write()`; the monitoring dashboard
+shows it, so keep it accurate.
+
 Fixed means: readers still share the lock with each other and never overlap a writer, and
 once a writer is waiting, new readers wait behind it, so the writer gets in as soon as the
 readers already inside have left, however the threads interleave.
@@ -22,6 +25,7 @@ class ReadWriteLock:
         self._cond = threading.Condition()
         self._readers = 0
         self._writing = False
+        self.writers_waiting = 0
 
     def acquire_read(self):
         with self._cond:
@@ -37,8 +41,10 @@ class ReadWriteLock:
 
     def acquire_write(self):
         with self._cond:
+            self.writers_waiting += 1
             while self._writing or self._readers > 0:
                 self._cond.wait()
+            self.writers_waiting -= 1
             self._writing = True
 
     def release_write(self):

@@ -234,7 +234,7 @@ def test_install_makes_import_time_primitives_hybrid(tmp_path):
     ti.install()  # idempotent
     try:
         mod = _import_fresh(tmp_path, "learner_installed")
-        assert type(mod.a).__module__ == "tutor.interleave._primitives"
+        assert type(mod.a).__module__ == "tutor.interleave._locks"
         # outside a schedule a hybrid is a plain lock shared by real threads
         hits = []
 

@@ -202,7 +202,13 @@ async def test_external_editor_without_editor_or_suspend_says_so_in_one_line(
 async def test_help_lists_the_screen_keys_and_escape_closes_it() -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
         await open_exercise(pilot, "counter-race")
+        await pilot.press("question_mark")  # in the editor, ? is just a character
+        assert isinstance(app.screen, ExerciseScreen)
         await pilot.press("f1")
         assert isinstance(app.screen, HelpScreen)
         text = " ".join(str(s.render()) for s in app.screen.query(Static))

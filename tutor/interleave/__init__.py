@@ -11,8 +11,10 @@ from ._explore import Report, explore, replay
 from ._patching import install, is_installed, uninstall
 from ._points import point_mode, set_point_mode
 from ._report import InterleavingFailure
+from .controller import Controller
 
 __all__ = [
+    "Controller",
     "InterleavingFailure",
     "Report",
     "explore",

@@ -1,20 +1,20 @@
-"""``explore`` and ``replay``: many schedules of the same threads, then a minimal, readable failure."""
+"""``explore`` and ``replay``: many schedules of the same threads; a minimal, readable failure."""
 
 from __future__ import annotations
 
 import math
 import os
 import random
-from dataclasses import dataclass, field
 
 from . import _patching
+from ._clock import set_time_base
 from ._points import make_backend
-from ._primitives import set_time_base
 from ._report import InterleavingFailure, build_timeline
-from ._run import Run, WorkerPool
+from ._run import Run
 from ._runtime import ACTIVE, wall
 from ._schedule import decode, encode
 from ._strategy import PCT, BoundedSearch, Planned, RandomWalk
+from ._workers import WorkerPool
 
 DEFAULT_BUDGET_S = 1.0
 DEFAULT_MAX_STEPS = 10_000
@@ -25,18 +25,24 @@ MINIMIZE_BUDGET_S = 1.0
 TIMELINE_RING = 400
 
 
-@dataclass
 class Report:
     """What ``explore`` did when it found nothing wrong."""
 
-    schedules: int
-    elapsed_s: float
-    exhausted: bool
-    bound: int = -1
-    interleavings: int = 0
-    seed: int = 0
-    strategies: dict = field(default_factory=dict)
-    backend: str = ""
+    def __init__(self, schedules: int, elapsed_s: float, exhausted: bool, *, bound: int = -1,
+                 interleavings: int = 0, seed: int = 0) -> None:
+        self.schedules = schedules
+        self.elapsed_s = elapsed_s
+        self.exhausted = exhausted
+        self.bound = bound
+        self.interleavings = interleavings
+        self.seed = seed
+        self.strategies: dict[str, int] = {}
+        self.backend = ""
+
+    def __repr__(self) -> str:
+        return (f"Report(schedules={self.schedules}, elapsed_s={self.elapsed_s:.3f}, "
+                f"exhausted={self.exhausted}, bound={self.bound}, "
+                f"interleavings={self.interleavings}, seed={self.seed})")
 
     @property
     def summary(self) -> str:
@@ -132,6 +138,7 @@ def explore(setup, threads, check=None, *, seed=None, budget_s=None, max_schedul
     it nor ``max_schedules`` is given); with only ``max_schedules`` the result is fully
     deterministic for a given seed.
     """
+    __tracebackhide__ = True  # pytest: show the learner's test, not the explorer's insides
     threads = list(threads)
     if not threads:
         raise ValueError("explore() needs at least one thread function")
@@ -164,6 +171,7 @@ def explore(setup, threads, check=None, *, seed=None, budget_s=None, max_schedul
             return True
 
         def one(strategy):
+            __tracebackhide__ = True
             run = session.run(strategy, deadline)
             report.schedules += 1
             report.strategies[strategy.name] = report.strategies.get(strategy.name, 0) + 1
@@ -200,7 +208,11 @@ def explore(setup, threads, check=None, *, seed=None, budget_s=None, max_schedul
 
 def _fail(session, run, report, minimize, start) -> None:
     """Shrink the failing schedule, replay it with recording on, and raise."""
+    __tracebackhide__ = True
     kind = run.failure.kind
+    if run.failure.stuck:  # rerunning would only get stuck again
+        report.elapsed_s = wall() - start
+        raise _failure_from(run, report)
     plan = run.deviations()
     if minimize and plan:
         plan = _minimize(session, plan, kind)
@@ -254,6 +266,7 @@ def _minimize(session, plan, kind):
 
 def replay(setup, threads, check=None, schedule: str = "", *, max_steps=None) -> Report:
     """Rerun exactly one schedule (from ``InterleavingFailure.schedule``); raise if it fails."""
+    __tracebackhide__ = True
     plan = decode(schedule)
     start = wall()
     report = Report(1, 0.0, False, seed=0)

@@ -13,7 +13,7 @@ import threading
 import time
 import types
 
-from . import _primitives as P
+from . import _clock, _locks, _sync, _threads
 from ._runtime import ACTIVE, REAL
 
 
@@ -23,15 +23,16 @@ class _PySimpleQueue(queue._PySimpleQueue):
 
 def _targets():
     out = [
-        (threading, "Lock", P.Lock), (threading, "RLock", P.RLock),
-        (threading, "Condition", P.Condition), (threading, "Semaphore", P.Semaphore),
-        (threading, "BoundedSemaphore", P.BoundedSemaphore), (threading, "Event", P.Event),
-        (threading, "Barrier", P.Barrier),
-        (threading.Thread, "start", P.thread_start), (threading.Thread, "join", P.thread_join),
-        (threading.Thread, "is_alive", P.thread_is_alive),
-        (time, "sleep", P.sleep), (time, "monotonic", P.monotonic), (time, "time", P.time),
-        (time, "perf_counter", P.perf_counter),
-        (queue, "SimpleQueue", _PySimpleQueue), (queue, "time", P.monotonic),
+        (threading, "Lock", _locks.Lock), (threading, "RLock", _locks.RLock),
+        (threading, "Condition", _locks.Condition), (threading, "Semaphore", _sync.Semaphore),
+        (threading, "BoundedSemaphore", _sync.BoundedSemaphore),
+        (threading, "Event", _sync.Event), (threading, "Barrier", _sync.Barrier),
+        (threading.Thread, "start", _threads.thread_start),
+        (threading.Thread, "join", _threads.thread_join),
+        (threading.Thread, "is_alive", _threads.thread_is_alive),
+        (time, "sleep", _clock.sleep), (time, "monotonic", _clock.monotonic),
+        (time, "time", _clock.time), (time, "perf_counter", _clock.perf_counter),
+        (queue, "SimpleQueue", _PySimpleQueue), (queue, "time", _clock.monotonic),
     ]
     return out
 
@@ -45,9 +46,9 @@ def _apply() -> None:
         _saved.append((owner, name, owner.__dict__.get(name)))
         setattr(owner, name, value)
     futures = sys.modules.get("concurrent.futures.thread")
-    if futures is not None and not isinstance(futures._global_shutdown_lock, P.Lock):
+    if futures is not None and not isinstance(futures._global_shutdown_lock, _locks.Lock):
         _saved.append((futures, "_global_shutdown_lock", futures._global_shutdown_lock))
-        hybrid = object.__new__(P.Lock)
+        hybrid = object.__new__(_locks.Lock)
         hybrid._real = futures._global_shutdown_lock
         hybrid._created = None
         futures._global_shutdown_lock = hybrid
@@ -105,8 +106,8 @@ _REAL_TYPES: dict[type, str] = {
     REAL.Barrier: "Barrier",
 }
 _REAL_FUNCS = {
-    id(REAL.sleep): P.sleep, id(REAL.monotonic): P.monotonic, id(REAL.time): P.time,
-    id(REAL.perf_counter): P.perf_counter,
+    id(REAL.sleep): _clock.sleep, id(REAL.monotonic): _clock.monotonic,
+    id(REAL.time): _clock.time, id(REAL.perf_counter): _clock.perf_counter,
 }
 
 
@@ -118,25 +119,25 @@ def _hybrid_of(obj, memo: dict):
     kind = _REAL_TYPES.get(type(obj))
     h = None
     if kind in ("Lock", "RLock"):
-        h = object.__new__(P.Lock if kind == "Lock" else P.RLock)
+        h = object.__new__(_locks.Lock if kind == "Lock" else _locks.RLock)
         h._real = obj
     elif kind == "Condition":
-        h = object.__new__(P.Condition)
+        h = object.__new__(_locks.Condition)
         inner = _hybrid_of(obj._lock, memo)
         h._lock = inner if inner is not None else obj._lock
-        h._controlled = isinstance(h._lock, P.Lock)
+        h._controlled = isinstance(h._lock, _locks.Lock)
         h._real = obj
         h.acquire = h._lock.acquire
         h.release = h._lock.release
     elif kind in ("Semaphore", "BoundedSemaphore"):
-        h = object.__new__(P.Semaphore if kind == "Semaphore" else P.BoundedSemaphore)
+        h = object.__new__(_sync.Semaphore if kind == "Semaphore" else _sync.BoundedSemaphore)
         h._real = obj
         h._initial = getattr(obj, "_initial_value", obj._value)
     elif kind == "Event":
-        h = object.__new__(P.Event)
+        h = object.__new__(_sync.Event)
         h._real = obj
     elif kind == "Barrier":
-        h = object.__new__(P.Barrier)
+        h = object.__new__(_sync.Barrier)
         h._real = obj
         h._parties = obj.parties
         h._action = obj._action

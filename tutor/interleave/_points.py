@@ -13,7 +13,6 @@ crashed CPython 3.12.1 in a prototype.
 from __future__ import annotations
 
 import builtins
-import dis
 import sys
 import types
 
@@ -54,7 +53,7 @@ def point_mode() -> str:
     return _mode["points"]
 
 
-def _is_method_load(ins: dis.Instruction) -> bool:
+def _is_method_load(ins) -> bool:
     if ins.opname == "LOAD_METHOD":
         return True
     return ins.opname == "LOAD_ATTR" and sys.version_info >= (3, 12) and bool(ins.arg & 1)
@@ -70,7 +69,7 @@ class _Labeler:
     def __init__(self) -> None:
         self.expr = ""
 
-    def label(self, ins: dis.Instruction) -> str:
+    def label(self, ins) -> str:
         name, arg = ins.opname, ins.argval
         if name in _NAME_LOADS:
             self.expr = str(arg)
@@ -100,6 +99,8 @@ def points_for(code: types.CodeType, f_globals: dict) -> dict[int, tuple[int, st
     entry = _cache.get(id(code))
     if entry is not None and entry[0] is code:
         return entry[1]
+    import dis  # only once learner code runs: keeps ``import tutor.interleave`` light
+
     points: dict[int, tuple[int, str, bool]] = {}
     everything = _mode["points"] == "all"
     skip_next_attr = False

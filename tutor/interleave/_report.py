@@ -43,7 +43,8 @@ class InterleavingFailure(AssertionError):
         return "\n".join(lines)
 
     def __reduce__(self):
-        return (type(self), (self.kind, self.message, self.schedule, self.timeline, self.thread_names))
+        args = (self.kind, self.message, self.schedule, self.timeline, self.thread_names)
+        return (type(self), args)
 
 
 # --- naming ---------------------------------------------------------------------------------
@@ -71,7 +72,7 @@ def _scan(root, prefix: str, obj, depth: int):
     for name, value in items:
         if isinstance(value, (dict, list, tuple)) or (
             hasattr(value, "__dict__") and not isinstance(value, type) and not callable(value)
-            and type(value).__module__ not in ("threading", "tutor.interleave._primitives")
+            and not type(value).__module__.startswith(("threading", "tutor.interleave"))
         ):
             found = _scan(value, name, obj, depth - 1)
             if found:
@@ -102,10 +103,35 @@ def name_of(run, obj) -> str:
     if name is None and run.state is not None:
         name = _scan(run.state, "state", obj, 3)
     if name is None:
+        name = _global_name(run, obj, frames)
+    if name is None:
         site = getattr(obj, "_created", None)
         name = f"created at {os.path.basename(site[0])}:{site[1]}" if site else "(unnamed)"
     cache[key] = name
     return name
+
+
+def _global_name(run, obj, frames):
+    """A module-level name (or one attribute below it) in the modules of the threads' code."""
+    seen = set()
+    for ts in run.threads:
+        frame = learner_frame(frames.get(ts.worker.ident)) if ts.worker is not None else None
+        g = frame.f_globals if frame is not None else getattr(ts.fn, "__globals__", None)
+        if g is None or id(g) in seen:
+            continue
+        seen.add(id(g))
+        for key, value in list(g.items()):
+            if value is obj:
+                return key
+        for key, value in list(g.items()):
+            if key.startswith("__") or callable(value) and not isinstance(value, type):
+                continue
+            attrs = getattr(value, "__dict__", None)
+            if isinstance(attrs, (dict, type(type.__dict__))):
+                for attr, inner in list(attrs.items()):
+                    if inner is obj:
+                        return f"{key}.{attr}"
+    return None
 
 
 def describe(run, obj) -> str:
@@ -195,19 +221,22 @@ def describe_deadlock(run) -> str:
 
 
 def describe_starvation(run) -> str:
-    from ._run import FINISHED
+    from ._run import BLOCKED, FINISHED, SLEEP
 
-    live = [t for t in run.threads if t.status != FINISHED]
-    spinning = run.current
     parts = []
-    for t in live:
-        state = "runs" if t.status == 0 else f"is blocked ({event_text(run, ('waits for', t.waiting)) if t.waiting is not None else 'waiting'})"
-        if t is spinning:
+    for t in run.threads:
+        if t.status == FINISHED:
+            continue
+        if t is run.current:
             parts.append(f"{t.name} keeps running at {_where_current(t)}")
+        elif t.status == BLOCKED and t.waiting is SLEEP:
+            parts.append(f"{t.name} is sleeping at {_where(run, t)}")
+        elif t.status == BLOCKED:
+            parts.append(f"{t.name} waits for {describe(run, t.waiting)} at {_where(run, t)}")
         else:
-            parts.append(f"{t.name} {state} at {_where(run, t)}")
-    return (f"after {run.steps} steps some threads still have not finished: " + "; ".join(parts)
-            + ". A thread that busy-waits, or is never let in, makes no progress")
+            parts.append(f"{t.name} is ready to run at {_where(run, t)}")
+    return (f"after {run.steps} steps the threads still have not finished: " + "; ".join(parts)
+            + ". A thread that busy-waits, or that is never let in, makes no progress")
 
 
 def _where_current(ts) -> str:
@@ -236,7 +265,8 @@ def build_timeline(run, names: list[str]) -> list[dict]:
         }
         if steps:
             prev = steps[-1]
-            if prev["thread"] == entry["thread"] and prev["file"] == entry["file"] and prev["line"] == entry["line"]:
+            same_place = (prev["file"], prev["line"]) == (entry["file"], entry["line"])
+            if prev["thread"] == entry["thread"] and same_place:
                 labels = prev["event"].split(", ") if prev["event"] else []
                 if not text or text == "call" or (text not in labels and "finished" not in labels):
                     if text and text != "call":
@@ -246,8 +276,9 @@ def build_timeline(run, names: list[str]) -> list[dict]:
     return steps[-60:]
 
 
-def render_timeline(timeline: list[dict], names: list[str], width: int = 44) -> list[str]:
+def render_timeline(timeline: list[dict], names: list[str], total: int = 120) -> list[str]:
     cols = [n for n in names if any(s["thread"] == n for s in timeline)] or names
+    width = max(28, (total - 2 - 3 * (len(cols) - 1)) // max(len(cols), 1))
     col = {n: i for i, n in enumerate(cols)}
     out = ["  " + " | ".join(n.ljust(width) for n in cols)]
     out.append("  " + "-+-".join("-" * width for _ in cols))

@@ -12,11 +12,22 @@ an explored outcome: "the other threads were slow").
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 from collections import deque
 
-from ._runtime import ACTIVE, MAIN, Abort, allocate_lock, get_ident, learner_frame, start_thread, wall
+from ._runtime import (
+    ACTIVE,
+    MAIN,
+    Abort,
+    allocate_lock,
+    get_ident,
+    is_learner_file,
+    learner_frame,
+    wall,
+)
+from ._workers import STUCK_GRACE_S, Worker, async_raise
 
 RUNNABLE, BLOCKED, FINISHED = 0, 1, 2
 SLEEP = object()  # what a sleeping thread waits for
@@ -25,8 +36,6 @@ SLEEP = object()  # what a sleeping thread waits for
 FAIR_STEPS = 100
 #: ... or this many points in a row that only read shared state (a spin loop, most likely)
 SPIN_STEPS = 12
-#: how long main waits for a thread that no longer reaches any scheduling point
-STUCK_GRACE_S = 2.0
 
 
 class ThreadState:
@@ -35,7 +44,7 @@ class ThreadState:
     __slots__ = (
         "index", "name", "fn", "args", "run", "worker", "status", "waiting", "deadline",
         "timed_out", "notified", "daemon", "thread", "consecutive", "defer", "yield_seq",
-        "last_run", "held", "what", "aborts", "saved", "reads",
+        "last_run", "held", "aborts", "reads", "next",
     )
 
     def __init__(self, run, index, name, fn, args, daemon, thread):
@@ -57,10 +66,9 @@ class ThreadState:
         self.yield_seq = 0
         self.last_run = 0
         self.held = []
-        self.what = ""
         self.aborts = 0
-        self.saved = None
         self.reads = 0
+        self.next = ""  # what it does when it next runs (for the controller)
 
     def __repr__(self) -> str:
         return f"<{self.name} {('runnable', 'blocked', 'finished')[self.status]}>"
@@ -69,85 +77,14 @@ class ThreadState:
 class Failure:
     """What went wrong in a schedule, before it is turned into an InterleavingFailure."""
 
-    __slots__ = ("kind", "message", "thread", "exception")
+    __slots__ = ("kind", "message", "thread", "exception", "stuck")
 
     def __init__(self, kind, message, thread=None, exception=None):
+        self.stuck = False
         self.kind = kind
         self.message = message
         self.thread = thread
         self.exception = exception
-
-
-class Worker:
-    """A pooled OS thread that runs controlled threads' bodies, one job at a time."""
-
-    def __init__(self, pool):
-        self.pool = pool
-        self.gate = allocate_lock()
-        self.gate.acquire()
-        self.exited = allocate_lock()
-        self.exited.acquire()
-        self.job = None
-        self.alive = True
-        self.ident = start_thread(self._main, ())
-
-    def _main(self) -> None:
-        backend = self.pool.backend
-        try:
-            while True:
-                self.gate.acquire()
-                ts = self.job
-                if ts is None:
-                    break
-                backend.thread_enter()  # a tracer that raised Abort was unset by CPython
-                ts.run.thread_body(ts)
-        finally:
-            backend.thread_exit()
-            self.alive = False
-            self.exited.release()
-
-
-class WorkerPool:
-    """OS threads reused across the schedules of one ``explore`` (creating one costs ~0.2 ms)."""
-
-    def __init__(self, backend):
-        self.backend = backend
-        self.idle: list[Worker] = []
-        self.workers: list[Worker] = []
-        self._dummies: dict[tuple[int, str], threading.Thread] = {}
-
-    def take(self, ts: ThreadState) -> Worker:
-        worker = self.idle.pop() if self.idle else None
-        if worker is None:
-            worker = Worker(self)
-            self.workers.append(worker)
-        worker.job = ts
-        return worker
-
-    def dummy_thread(self, index: int, name: str) -> threading.Thread:
-        """A never-started Thread object so that ``current_thread().name`` is the thread's name."""
-        key = (index, name)
-        thread = self._dummies.get(key)
-        if thread is None:
-            thread = threading.Thread(name=name, daemon=False)
-            self._dummies[key] = thread
-        return thread
-
-    def shutdown(self) -> list[Worker]:
-        """Stop every worker; returns the ones that could not be stopped (stuck for good)."""
-        stuck = []
-        for worker in self.workers:
-            if worker in self.idle:
-                worker.job = None
-                worker.gate.release()
-        for worker in self.workers:
-            if worker in self.idle:
-                worker.exited.acquire(timeout=STUCK_GRACE_S)
-            elif worker.alive:
-                stuck.append(worker)
-        self.idle.clear()
-        self.workers.clear()
-        return stuck
 
 
 class Run:
@@ -205,7 +142,13 @@ class Run:
                 first = self.decide(None, cands)
                 self.activate(first)
                 first.worker.gate.release()
-                self._wait_done()
+                try:
+                    self._wait_done()
+                except BaseException:  # e.g. KeyboardInterrupt: still unwind every thread
+                    self.aborted = True
+                    self.done.acquire(timeout=STUCK_GRACE_S)
+                    self._unwind()
+                    raise
             self._unwind()
             self.phase = "check"
             if self.failure is None and not self.out_of_budget and check is not None:
@@ -220,11 +163,18 @@ class Run:
             ACTIVE.run = None
 
     def _wait_done(self) -> None:
+        """Wait for the schedule to end; interrupt a thread that stops reaching points."""
+        last_steps = -1
+        last_change = wall()
         while True:
-            remaining = self.deadline - wall()
-            if self.done.acquire(timeout=max(0.05, min(remaining + STUCK_GRACE_S, 60.0))):
+            if self.done.acquire(timeout=0.25):
                 return
-            if wall() > self.deadline + STUCK_GRACE_S:
+            now = wall()
+            if self.steps != last_steps or self.seq != getattr(self, "_seen_seq", -1):
+                last_steps = self.steps
+                self._seen_seq = self.seq
+                last_change = now
+            if now > self.deadline + STUCK_GRACE_S or now - last_change > STUCK_GRACE_S:
                 self._stuck()
                 return
 
@@ -241,8 +191,9 @@ class Run:
                 "touches no shared state, or a wait on something outside threading",
                 ts,
             )
+            self.failure.stuck = True
         if ts is not None:
-            _async_raise(ts.worker.ident, Abort)
+            async_raise(ts.worker.ident, Abort)
             if self.done.acquire(timeout=STUCK_GRACE_S):
                 return
             self.leaked.append(ts.worker)
@@ -258,7 +209,7 @@ class Run:
             self.current_ident = ts.worker.ident
             ts.worker.gate.release()
             if not self.done.acquire(timeout=STUCK_GRACE_S):
-                _async_raise(ts.worker.ident, Abort)
+                async_raise(ts.worker.ident, Abort)
                 if not self.done.acquire(timeout=STUCK_GRACE_S):
                     self.leaked.append(ts.worker)
                     ts.status = FINISHED
@@ -285,8 +236,8 @@ class Run:
         try:
             if not self.aborted:
                 ts.fn(*ts.args)
-        except Abort:
-            pass
+        except (Abort, SystemExit):
+            pass  # SystemExit ends a thread quietly, as in threading
         except BaseException as exc:  # noqa: BLE001 - any exception in a thread is a finding
             if not self.aborted:
                 self.failure = Failure("assertion", _thread_exception_message(ts, exc), ts, exc)
@@ -301,7 +252,7 @@ class Run:
         ts.status = FINISHED
         if ts.thread is not None and hasattr(ts.thread, "_is_stopped"):
             ts.thread._is_stopped = True
-        self._wake(ts)
+        self.wake(ts)
         self.pool.idle.append(ts.worker)
         if not self.aborted:
             cands = self.candidates(ts)
@@ -394,8 +345,9 @@ class Run:
             self.leaked.append(me.worker)
             me.status = FINISHED
             self.done.release()
-            allocate_lock().acquire()
-            allocate_lock().acquire()
+            forever = allocate_lock()
+            forever.acquire()
+            forever.acquire()
         raise Abort
 
     def point(self, code, where) -> None:
@@ -404,6 +356,7 @@ class Run:
         if self.aborted:
             self._raise_abort(ts)
         self.steps += 1
+        ts.next = where[1]
         if where[2]:
             ts.reads = 0
         else:
@@ -418,6 +371,7 @@ class Run:
             self._raise_abort(ts)
         self.steps += 1
         ts.reads = 0
+        ts.next = event
         self._step(ts)
 
     def _step(self, ts: ThreadState) -> None:
@@ -428,7 +382,9 @@ class Run:
         ts.consecutive += 1
         others = False
         for t in self.threads:
-            if t is not ts and (t.status == RUNNABLE or (t.status == BLOCKED and t.deadline is not None)):
+            if t is not ts and (
+                t.status == RUNNABLE or (t.status == BLOCKED and t.deadline is not None)
+            ):
                 others = True
                 break
         if not others:
@@ -454,7 +410,6 @@ class Run:
         ts.waiting = obj
         ts.deadline = deadline
         ts.timed_out = False
-        ts.what = what
         if deadline is not None:
             self._defer(ts)
         self.record(ts, what)
@@ -470,9 +425,7 @@ class Run:
         ts.waiting = None
 
     def wake(self, obj) -> None:
-        self._wake(obj)
-
-    def _wake(self, obj) -> None:
+        """Make every thread blocked on ``obj`` runnable (it re-checks its condition)."""
         for t in self.threads:
             if t.status == BLOCKED and t.waiting is obj:
                 t.status = RUNNABLE
@@ -485,7 +438,8 @@ class Run:
 
     def deviations(self) -> list[tuple[int, int]]:
         """(decision number, thread) wherever this run left the default policy."""
-        return [(k, c) for k, (c, d) in enumerate(zip(self.decisions, self.defaults)) if c != d]
+        pairs = enumerate(zip(self.decisions, self.defaults, strict=True))
+        return [(k, chosen) for k, (chosen, default) in pairs if chosen != default]
 
     # -- failures -------------------------------------------------------------------------
 
@@ -522,7 +476,7 @@ class Run:
 
 
 def default_choice(cur, cands):
-    """Keep the current thread; else the runnable one that waited longest; else the earliest deadline."""
+    """Keep the current thread; else the runnable one waiting longest; else the first deadline."""
     if cur is not None and cur in cands:
         return cur
     best = None
@@ -547,34 +501,18 @@ def _thread_exception_message(ts: ThreadState, exc: BaseException) -> str:
     tb = exc.__traceback__
     last = None
     while tb is not None:
-        from ._runtime import is_learner_file
-
         if is_learner_file(tb.tb_frame.f_code.co_filename):
             last = tb
         tb = tb.tb_next
     if last is not None:
-        import os
-
         where = f" at {os.path.basename(last.tb_frame.f_code.co_filename)}:{last.tb_lineno}"
     text = str(exc).strip()
     return f"{ts.name} raised {type(exc).__name__}{': ' + text if text else ''}{where}"
 
 
 def _thread_location(ts: ThreadState) -> str:
-    import os
-
     frame = sys._current_frames().get(ts.worker.ident)
     frame = learner_frame(frame)
     if frame is None:
         return "?"
     return f"{os.path.basename(frame.f_code.co_filename)}:{frame.f_lineno}"
-
-
-def _async_raise(ident, exc_type) -> None:
-    """Raise ``exc_type`` in another thread at its next bytecode (last resort for stuck code)."""
-    try:
-        import ctypes
-
-        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(ident), ctypes.py_object(exc_type))
-    except Exception:  # noqa: BLE001 - best effort only
-        pass

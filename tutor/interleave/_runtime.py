@@ -67,7 +67,10 @@ class _Main:
 MAIN = _Main()
 
 _HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the tutor package
-_STDLIB = {os.path.dirname(os.path.abspath(os.__file__)), os.path.dirname(os.path.realpath(os.__file__))}
+_STDLIB = {
+    os.path.dirname(os.path.abspath(os.__file__)),
+    os.path.dirname(os.path.realpath(os.__file__)),
+}
 _EXCLUDED_PREFIXES = tuple(p + os.sep for p in (*_STDLIB, _HERE, os.path.realpath(_HERE)))
 _file_cache: dict[str, bool] = {}
 

@@ -3,8 +3,8 @@
 ``v1:4>1,9>0`` reads "at decision 4 run thread 1, at decision 9 run thread 0"; every other
 decision (a scheduling point with more than one candidate) follows the default policy:
 keep running the current thread, else the runnable thread that has waited longest (lowest
-index first), else the earliest deadline. ``v1:`` alone is the default schedule. Threads are numbered from 0 in the order
-of ``threads`` and then in the order they are started.
+index first), else the earliest deadline. ``v1:`` alone is the default schedule. Threads
+are numbered from 0 in the order of ``threads`` and then in the order they are started.
 """
 
 from __future__ import annotations

@@ -77,7 +77,7 @@ class TutorApp(App[int]):
 
     def on_mount(self) -> None:
         self.push_screen(CourseMapScreen())
-        self._load_state()
+        self.call_after_refresh(self._load_state)  # after the first frame is on screen
 
     @work(thread=True, exclusive=True, group="state")
     def _load_state(self) -> None:

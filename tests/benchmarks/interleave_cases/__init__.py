@@ -93,7 +93,8 @@ def load(exercise: str, variant: str) -> list[Case]:
     directory = EXERCISES / exercise
     probe = _import(directory, variant, exercise)
     tests = [
-        (name, fn) for name, fn in vars(probe).items()
+        (name, fn)
+        for name, fn in vars(probe).items()
         if name.startswith("test_") and inspect.isfunction(fn) and "explore" in fn.__code__.co_names
     ]
     tests.sort(key=lambda item: item[1].__code__.co_firstlineno)
@@ -102,8 +103,8 @@ def load(exercise: str, variant: str) -> list[Case]:
         module = _import(directory, variant, exercise)
         recorded: list[tuple] = []
 
-        def recorder(setup, threads, check=None, **_kwargs):
-            recorded.append((setup, list(threads), check))
+        def recorder(setup, threads, check=None, _sink=recorded, **_kwargs):
+            _sink.append((setup, list(threads), check))
             raise _Recorded
 
         module.explore = recorder

@@ -78,8 +78,9 @@ class Sched:
             self.failure = (kind, message)
 
     def runnable(self):
-        return [t for t in self.threads
-                if not t.done and (t.waiting is None or t.timed or t.waiting())]
+        return [
+            t for t in self.threads if not t.done and (t.waiting is None or t.timed or t.waiting())
+        ]
 
     def switch(self, me):
         """Hand the baton to a random runnable thread (maybe ``me``); return when ``me`` runs again."""
@@ -97,6 +98,8 @@ class Sched:
                 return self.switch(me)
             nxt = self.rng.choice(cands) if cands else None
         if nxt is None:
+            if not me.done:  # the last live thread: unwind it, and its end wakes the main thread
+                raise _Abort
             self.main.release()
         elif nxt is not me:
             nxt.baton.release()
@@ -143,7 +146,9 @@ class Lock:
         self.owner = None
 
     def acquire(self, blocking=True, timeout=-1):
-        if self.owner is not None and (not blocking or not _block(lambda: self.owner is None, timeout >= 0)):
+        if self.owner is not None and (
+            not blocking or not _block(lambda: self.owner is None, timeout >= 0)
+        ):
             return False
         self.owner = _thread.get_ident()
         return True
@@ -230,7 +235,9 @@ class Semaphore:
         self._value = self._initial = value
 
     def acquire(self, blocking=True, timeout=None):
-        if self._value == 0 and (not blocking or not _block(lambda: self._value > 0, timeout is not None)):
+        if self._value == 0 and (
+            not blocking or not _block(lambda: self._value > 0, timeout is not None)
+        ):
             return False
         self._value -= 1
         return True
@@ -300,9 +307,15 @@ def _thread_is_alive(self):
 
 def install() -> None:
     """Swap in the cooperative primitives for the whole process (before importing cases)."""
-    for name, value in [("Lock", Lock), ("RLock", RLock), ("Condition", Condition),
-                        ("Semaphore", Semaphore), ("BoundedSemaphore", BoundedSemaphore),
-                        ("Event", Event), ("Barrier", Barrier)]:
+    for name, value in [
+        ("Lock", Lock),
+        ("RLock", RLock),
+        ("Condition", Condition),
+        ("Semaphore", Semaphore),
+        ("BoundedSemaphore", BoundedSemaphore),
+        ("Event", Event),
+        ("Barrier", Barrier),
+    ]:
         setattr(threading, name, value)
     threading.Thread.start = _thread_start
     threading.Thread.join = _thread_join
@@ -331,7 +344,9 @@ def explore(setup, threads, check, *, seed=0, budget_s=1.0, max_schedules=None):
     """Random schedules until one fails or the budget is spent: (failure, schedules, seconds)."""
     start = time.perf_counter()
     schedules = 0
-    while time.perf_counter() - start < budget_s and (max_schedules is None or schedules < max_schedules):
+    while time.perf_counter() - start < budget_s and (
+        max_schedules is None or schedules < max_schedules
+    ):
         failure = run_once(setup, threads, check, random.Random(seed * 1_000_003 + schedules))
         schedules += 1
         if failure is not None:

@@ -1,0 +1,22 @@
+# Wrong: add() is locked, but next_url() is not: two crawlers can still both see the last URL and one pops an empty list.
+"""The frontier of a web crawler."""
+
+import threading
+
+
+class Frontier:
+    def __init__(self, seeds):
+        self._seen = set(seeds)
+        self._todo = list(seeds)
+        self._lock = threading.Lock()
+
+    def add(self, url):
+        with self._lock:
+            if url not in self._seen:
+                self._seen.add(url)
+                self._todo.append(url)
+
+    def next_url(self):
+        if self._todo:
+            return self._todo.pop()
+        return None

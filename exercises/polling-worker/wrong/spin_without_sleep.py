@@ -1,0 +1,26 @@
+# Wrong: checking without the connection and without sleeping is a busy-wait: it burns a CPU while waiting.
+"""A background worker that runs jobs stored through a database connection pool."""
+
+import threading
+
+
+class JobRunner:
+    def __init__(self, connections=1):
+        self._pool = threading.BoundedSemaphore(connections)
+        self._lock = threading.Lock()
+        self._pending = []
+        self.done = []
+
+    def submit(self, job):
+        with self._pool:
+            with self._lock:
+                self._pending.append(job)
+
+    def work_one(self):
+        while True:
+            with self._lock:
+                if self._pending:
+                    job = self._pending.pop(0)
+                    break
+        with self._pool:
+            self.done.append(job)

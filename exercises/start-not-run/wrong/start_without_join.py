@@ -1,0 +1,16 @@
+# Wrong: start() makes the downloads concurrent, but without join() fetch_all returns before they finish.
+"""Download several pages at the same time, one thread per page."""
+
+import threading
+
+
+def fetch_all(urls, fetch):
+    pages = {}
+
+    def download(url):
+        pages[url] = fetch(url)
+
+    threads = [threading.Thread(target=download, args=(url,)) for url in urls]
+    for thread in threads:
+        thread.start()
+    return pages

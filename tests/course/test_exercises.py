@@ -1,0 +1,125 @@
+"""The built-in exercises: the promised mix, sound metadata, and the verdicts they must get.
+
+Through the real grader (sandboxed child processes, the interleaving explorer), every starter
+and every tempting wrong fix in ``exercises/<id>/wrong/`` must fail its hidden tests and every
+reference solution must pass. Starters and solutions run on two seeds; each wrong fix runs on
+one (alternating), to keep the suite inside its time budget. ``tutor validate --repeat 20``
+covers more seeds; docs/exercises.md lists what each wrong fix gets wrong.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from tutor.course import Course, Exercise, load_course
+from tutor.grading import grade
+from tutor.paths import builtin_course_root
+
+EXERCISES_DIR = builtin_course_root() / "exercises"
+CONCURRENCY_KINDS = ("race", "deadlock", "starvation", "lost-wakeup")
+MINIMUM_BY_KIND = {"race": 6, "deadlock": 5, "starvation": 3, "lost-wakeup": 3}
+SEEDS = (0, 1)
+WRONG_HEADER = re.compile(r"^# Wrong: \S.*$")
+
+
+def _exercise_ids() -> list[str]:
+    return sorted(
+        path.name
+        for path in EXERCISES_DIR.iterdir()
+        if path.is_dir() and not path.name.startswith((".", "_"))
+    )
+
+
+def _wrong_fixes(exercise_id: str) -> list[Path]:
+    return sorted((EXERCISES_DIR / exercise_id / "wrong").glob("*.py"))
+
+
+def _grading_cases() -> list[pytest.param]:
+    cases = []
+    for exercise_id in _exercise_ids():
+        for seed in SEEDS:
+            cases.append(pytest.param(exercise_id, "starter.py", seed, id=f"{exercise_id}-starter-s{seed}"))
+            cases.append(pytest.param(exercise_id, "solution.py", seed, id=f"{exercise_id}-solution-s{seed}"))
+        for index, path in enumerate(_wrong_fixes(exercise_id)):
+            name = f"wrong/{path.name}"
+            seed = SEEDS[index % len(SEEDS)]
+            cases.append(pytest.param(exercise_id, name, seed, id=f"{exercise_id}-{path.stem}-s{seed}"))
+    return cases
+
+
+@pytest.fixture(scope="module")
+def course() -> Course:
+    return load_course(None)
+
+
+def _exercise(course: Course, exercise_id: str) -> Exercise:
+    return course.exercise(exercise_id)
+
+
+def test_every_exercise_directory_is_in_the_course(course: Course) -> None:
+    assert sorted(exercise.id for exercise in course.exercises) == _exercise_ids()
+
+
+def test_the_course_has_the_promised_mix(course: Course) -> None:
+    kinds = Counter(exercise.kind for exercise in course.exercises)
+    assert len(course.exercises) >= 24, kinds
+    for kind, minimum in MINIMUM_BY_KIND.items():
+        assert kinds[kind] >= minimum, f"{kinds[kind]} {kind} exercises, want {minimum}: {kinds}"
+    others = [exercise for exercise in course.exercises if exercise.kind == "other"]
+    assert {exercise.lesson for exercise in others} <= {"01-threads", "05-processes", "12-pitfalls"}
+
+
+def test_difficulty_grows_within_each_lesson(course: Course) -> None:
+    for lesson in course.lessons:
+        difficulties = [exercise.difficulty for exercise in course.exercises_for(lesson.id)]
+        assert difficulties == sorted(difficulties), f"{lesson.id}: {difficulties}"
+
+
+@pytest.mark.parametrize("exercise_id", _exercise_ids())
+def test_metadata_hints_and_task_text(course: Course, exercise_id: str) -> None:
+    exercise = _exercise(course, exercise_id)
+    assert 2 <= len(exercise.hints) <= 3, "2 or 3 hints, from a nudge to the idea"
+    assert exercise.order is not None, "each exercise has its place in its lesson"
+    task = exercise.task_text()
+    assert task != exercise.title, "the starter must begin with a docstring stating the task"
+    assert "What is wrong:" in task and "Fixed means:" in task, task
+
+
+@pytest.mark.parametrize("exercise_id", _exercise_ids())
+def test_hidden_tests_explore_every_concurrency_bug(course: Course, exercise_id: str) -> None:
+    exercise = _exercise(course, exercise_id)
+    tree = ast.parse(exercise.test_path.read_text(encoding="utf-8"))
+    calls = {
+        node.func.id
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+    }
+    if exercise.kind in CONCURRENCY_KINDS:
+        assert "explore" in calls, f"{exercise.kind} exercises are graded with explore()"
+
+
+@pytest.mark.parametrize("exercise_id", _exercise_ids())
+def test_every_exercise_has_labelled_wrong_fixes(exercise_id: str) -> None:
+    wrong = _wrong_fixes(exercise_id)
+    assert len(wrong) >= 2, "each exercise rejects at least two tempting wrong fixes"
+    for path in wrong:
+        first_line = path.read_text(encoding="utf-8").splitlines()[0]
+        assert WRONG_HEADER.match(first_line), f"{path.name}: start with '# Wrong: why'"
+        compile(path.read_bytes(), str(path), "exec")
+
+
+@pytest.mark.parametrize(("exercise_id", "file_name", "seed"), _grading_cases())
+def test_verdict(course: Course, exercise_id: str, file_name: str, seed: int) -> None:
+    exercise = _exercise(course, exercise_id)
+    verdict = grade(exercise, exercise.directory / file_name, seed=seed)
+    summary = verdict.failure.message[:2000] if verdict.failure else verdict.output[-2000:]
+    if file_name == "solution.py":
+        assert verdict.status == "passed", f"the solution got {verdict.status}: {summary}"
+    else:
+        # "failed", not "error" or "timeout": the tests ran and caught the bug.
+        assert verdict.status == "failed", f"{file_name} got {verdict.status}: {summary}"

@@ -1,0 +1,97 @@
+"""Pooled OS threads that carry the controlled threads of successive schedules.
+
+Creating an OS thread costs ~0.2 ms, more than a whole small schedule, so one ``explore``
+reuses a few: each waits on its gate for a job (a ThreadState), runs it, and waits again.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from ._runtime import allocate_lock, start_thread
+
+#: how long to wait for a thread that should stop before giving up on it
+STUCK_GRACE_S = 2.0
+
+
+class Worker:
+    """A pooled OS thread that runs controlled threads' bodies, one job at a time."""
+
+    def __init__(self, pool):
+        self.pool = pool
+        self.gate = allocate_lock()
+        self.gate.acquire()
+        self.exited = allocate_lock()
+        self.exited.acquire()
+        self.job = None
+        self.alive = True
+        self.ident = start_thread(self._main, ())
+
+    def _main(self) -> None:
+        backend = self.pool.backend
+        try:
+            while True:
+                self.gate.acquire()
+                ts = self.job
+                if ts is None:
+                    break
+                backend.thread_enter()  # a tracer that raised Abort was unset by CPython
+                ts.run.thread_body(ts)
+        finally:
+            backend.thread_exit()
+            self.alive = False
+            self.exited.release()
+
+
+class WorkerPool:
+    """OS threads reused across the schedules of one ``explore`` (creating one costs ~0.2 ms)."""
+
+    def __init__(self, backend):
+        self.backend = backend
+        self.idle: list[Worker] = []
+        self.workers: list[Worker] = []
+        self._dummies: dict[tuple[int, str], threading.Thread] = {}
+
+    def take(self, ts) -> Worker:
+        worker = self.idle.pop() if self.idle else None
+        if worker is None:
+            worker = Worker(self)
+            self.workers.append(worker)
+        worker.job = ts
+        return worker
+
+    def dummy_thread(self, index: int, name: str) -> threading.Thread:
+        """A never-started Thread object so that ``current_thread().name`` is the thread's name."""
+        key = (index, name)
+        thread = self._dummies.get(key)
+        if thread is None:
+            thread = threading.Thread(name=name, daemon=False)
+            self._dummies[key] = thread
+        return thread
+
+    def shutdown(self) -> list[Worker]:
+        """Stop every worker; returns the ones that could not be stopped (stuck for good)."""
+        stuck = []
+        for worker in self.workers:
+            if worker in self.idle:
+                worker.job = None
+                worker.gate.release()
+        for worker in self.workers:
+            if worker in self.idle:
+                worker.exited.acquire(timeout=STUCK_GRACE_S)
+            elif worker.alive:
+                stuck.append(worker)
+        self.idle.clear()
+        self.workers.clear()
+        return stuck
+
+
+def async_raise(ident, exc_type) -> None:
+    """Raise ``exc_type`` in another thread at its next bytecode (last resort for stuck code)."""
+    try:
+        import ctypes
+
+        set_async_exc = ctypes.pythonapi.PyThreadState_SetAsyncExc
+        set_async_exc(ctypes.c_ulong(ident), ctypes.py_object(exc_type))
+    except Exception:  # noqa: BLE001 - best effort only
+        pass
