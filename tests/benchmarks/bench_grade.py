@@ -67,6 +67,13 @@ def run_grade(course: str | None, batch: Path, jobs: int, report: Path) -> dict:
     figures["elapsed_s"] = elapsed
     rows = json.loads(report.read_text())["results"]
     figures["verdicts"] = {(r["learner"], r["exercise"]): r["status"] for r in rows}
+    figures["errors"] = sorted(
+        {
+            f"{r['exercise']}: {r['message'][:160]}"
+            for r in rows
+            if r["status"] in ("error", "timeout")
+        }
+    )
     return figures
 
 
@@ -83,7 +90,10 @@ def main() -> int:
         files = build_batch(course_root, args.learners, args.exercises, batch)
         cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
         print(f"batch: {args.learners} learners x {args.exercises} exercises = {files} files")
-        print(f"python {sys.version.split()[0]}, {cores} cores available")
+        print(
+            f"python {sys.version.split()[0]}, {cores} cores available, "
+            f"load average before {os.getloadavg()[0]:.1f} (other work skews the ratio)"
+        )
         results = {}
         for jobs in (1, 2):
             figures = run_grade(args.course, batch, jobs, Path(tmp) / f"jobs{jobs}.json")
@@ -96,8 +106,11 @@ def main() -> int:
                 f"{files / figures['elapsed_s']:5.2f} files/s, "
                 f"peak RSS grade process {figures['self_kib'] / 1024:.0f} MiB, "
                 f"largest grading child {figures['child_kib'] / 1024:.0f} MiB; "
-                f"verdicts {dict(sorted(counts.items()))}"
+                f"verdicts {dict(sorted(counts.items()))}; "
+                f"load average after {os.getloadavg()[0]:.1f}"
             )
+            for error in figures["errors"][:5]:
+                print(f"    error/timeout: {error}")
         speedup = results[1]["elapsed_s"] / results[2]["elapsed_s"]
         print(f"speed-up with 2 jobs: {speedup:.2f}x (goal >= 1.7x on 2 cores)")
         same = results[1]["verdicts"] == results[2]["verdicts"]

@@ -115,3 +115,25 @@ def test_corrupt_progress_warns_once_and_recovers(course_dir: Path, tutor_home: 
     assert result.stderr.count("\n") == 1 and "corrupt" in result.stderr
     data = json.loads(result.stdout)
     assert next(r for r in data["exercises"] if r["id"] == "counter")["hints_used"] == 1
+
+
+def test_each_command_module_is_named_after_its_command() -> None:
+    # The CLI imports only the invoked command's module, found by file name.
+    import importlib
+    import pkgutil
+
+    from tutor.cli import commands
+
+    for info in pkgutil.iter_modules(commands.__path__):
+        module = importlib.import_module(f"tutor.cli.commands.{info.name}")
+        assert module.NAME == info.name
+
+
+def test_every_command_accepts_course_option(course_dir: Path) -> None:
+    import pkgutil
+
+    from tutor.cli import commands
+
+    for info in pkgutil.iter_modules(commands.__path__):
+        result = run_cli(info.name, "--help")
+        assert result.returncode == 0 and "--course DIR" in result.stdout, info.name

@@ -41,7 +41,7 @@ def test_report_fields_and_summary():
     setup, threads, check, _ = seeded.FIXED["lost_update"]
     report = explore(setup, threads, check, max_schedules=10_000)
     assert report.exhausted and report.bound == 2
-    assert report.schedules == report.interleavings > 10
+    assert report.schedules >= report.interleavings > 10
     assert isinstance(report.elapsed_s, float) and report.elapsed_s > 0
     assert str(report) == f"all {report.interleavings} interleavings with up to 2 preemptions checked"
 

@@ -23,15 +23,44 @@ from tutor.course import CourseError
 PROG = "tutor"
 
 
-def _command_modules() -> list[ModuleType]:
+def _command_names() -> list[str]:
+    """Every command's name: a module ``tutor/cli/commands/<name>.py``, listed without import."""
     from tutor.cli import commands
 
-    modules = [
-        importlib.import_module(f"{commands.__name__}.{info.name}")
-        for info in pkgutil.iter_modules(commands.__path__)
-        if not info.name.startswith("_")
-    ]
+    return [i.name for i in pkgutil.iter_modules(commands.__path__) if not i.name.startswith("_")]
+
+
+def _command_modules(only: str | None = None) -> list[ModuleType]:
+    """The command modules, or just the one named ``only`` (start-up cost is per import)."""
+    from tutor.cli import commands
+
+    names = _command_names()
+    if only is not None:
+        names = [only] if only in names else []
+    modules = [importlib.import_module(f"{commands.__name__}.{name}") for name in names]
     return sorted(modules, key=lambda m: (getattr(m, "ORDER", 100), m.NAME))
+
+
+def _requested_command(argv: Sequence[str]) -> tuple[bool, str | None]:
+    """(needs every command, the command named on the line) from a quick look at ``argv``.
+
+    Only the invoked command's module is imported, so ``tutor list`` and the TUI start fast;
+    ``--help``, a mistyped command and the like get the full parser.
+    """
+    tokens = list(argv)
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if token == "--course":
+            i += 2
+            continue
+        if token.startswith("--course="):
+            i += 1
+            continue
+        if token.startswith("-"):
+            return True, None  # --help, --version or an unknown option: full parser
+        return False, token
+    return False, None
 
 
 def _course_option(parser: argparse.ArgumentParser, default: object) -> None:
@@ -43,8 +72,12 @@ def _course_option(parser: argparse.ArgumentParser, default: object) -> None:
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The full parser; ``--course`` is accepted before or after the command name."""
+def build_parser(only: str | None = None, *, commands: bool = True) -> argparse.ArgumentParser:
+    """The parser; ``--course`` is accepted before or after the command name.
+
+    ``only`` limits the subcommands to that one (when it exists); ``commands=False`` builds
+    none, for a plain ``tutor`` that opens the app.
+    """
     parser = argparse.ArgumentParser(
         prog=PROG,
         description="A terminal tutor for Python threads. With no command, opens the app.",
@@ -52,7 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     _course_option(parser, None)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in _command_modules():
+    for module in _command_modules(only) if commands else []:
         command = sub.add_parser(module.NAME, help=module.HELP, description=module.HELP)
         _course_option(command, argparse.SUPPRESS)
         module.add_arguments(command)
@@ -63,7 +96,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit status (0 ok, 1 not passed / not sound, 2 usage error)."""
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    needs_all, name = _requested_command(argv)
+    if needs_all or (name is not None and name not in _command_names()):
+        parser = build_parser()  # help, or an unknown command: argparse lists the real ones
+    else:
+        parser = build_parser(name, commands=name is not None)
     args = parser.parse_args(argv)
     try:
         ctx = Context(course_dir=args.course)

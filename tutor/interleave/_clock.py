@@ -5,6 +5,7 @@ Outside a schedule (or in a thread the scheduler does not control) these are the
 
 from __future__ import annotations
 
+from ._points import untraced
 from ._run import SLEEP
 from ._runtime import ACTIVE, MAIN, REAL
 
@@ -18,6 +19,7 @@ def set_time_base() -> None:
     _BASE["perf"] = REAL.perf_counter()
 
 
+@untraced
 def sleep(secs) -> None:
     """``time.sleep``: in a controlled thread, a yield that lets virtual time pass."""
     run = ACTIVE.run

@@ -17,11 +17,14 @@ from ._strategy import PCT, BoundedSearch, Planned, RandomWalk
 from ._workers import WorkerPool
 
 DEFAULT_BUDGET_S = 1.0
-DEFAULT_MAX_STEPS = 10_000
+DEFAULT_MAX_STEPS = 50_000
 DEFAULT_BOUND = 2
 #: share of the budget the bounded search may use before PCT and random walks take over
 DFS_SHARE = 0.6
 MINIMIZE_BUDGET_S = 1.0
+#: random walks run once the 1-preemption level is done, before the (large) next one: they
+#: find most deeper bugs within a few schedules, and cost a correct program little
+EARLY_WALKS = 30
 TIMELINE_RING = 400
 
 
@@ -73,7 +76,7 @@ class Session:
     """Patches, tracing backend and worker threads shared by the schedules of one call."""
 
     def __init__(self, setup, threads, check, max_steps):
-        self.setup = setup
+        self.setup = _patching.controlled_factory(setup)
         self.threads = list(threads)
         self.check = check
         self.max_steps = max_steps
@@ -148,7 +151,6 @@ def explore(setup, threads, check=None, *, seed=None, budget_s=None, max_schedul
     start = wall()
     deadline = start + budget_s if budget_s is not None else math.inf
     limit = max_schedules if max_schedules is not None else math.inf
-    rng = random.Random(seed)
     report = Report(0, 0.0, False, seed=seed)
     search = BoundedSearch(preemption_bound, _order_key(seed))
     with Session(setup, threads, check, max_steps or DEFAULT_MAX_STEPS) as session:
@@ -180,7 +182,18 @@ def explore(setup, threads, check=None, *, seed=None, budget_s=None, max_schedul
             return run
 
         complete = False
+        rng = random.Random(seed)
+        walk = RandomWalk(rng)
+        walks_due = EARLY_WALKS if preemption_bound >= 2 else 0
         while dfs_allowed() and search.next_schedule():
+            if walks_due and search.complete_bound >= 1:
+                while walks_due and report.schedules < limit and wall() < deadline:
+                    walks_due -= 1
+                    if one(walk).out_of_budget:
+                        break
+                walks_due = 0
+                if not dfs_allowed():
+                    break
             run = one(search)
             search.finished()
             if run.out_of_budget:
@@ -193,7 +206,6 @@ def explore(setup, threads, check=None, *, seed=None, budget_s=None, max_schedul
             report.exhausted = True
         else:
             pct = PCT(rng)
-            walk = RandomWalk(rng)
             turn = 0
             while report.schedules < limit and wall() < deadline:
                 strategy = pct if turn % 2 == 0 else walk

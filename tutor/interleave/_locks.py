@@ -6,6 +6,7 @@ import sys
 
 from ._clock import monotonic
 from ._hybrid import OUTSIDE, _ctx, _Hybrid, _site, _want_controlled, _would_block_forever
+from ._points import untraced
 from ._runtime import ACTIVE, MAIN, REAL
 
 # --- locks ---------------------------------------------------------------------------------
@@ -29,6 +30,7 @@ class Lock(_Hybrid):
         self._vowner = OUTSIDE if self._real.locked() else None
         self._vsite = None
 
+    @untraced
     def acquire(self, blocking=True, timeout=-1):
         run = ACTIVE.run
         if run is not None:
@@ -37,9 +39,11 @@ class Lock(_Hybrid):
                 return _lock_acquire(run, me, self, blocking, timeout)
         return self._real.acquire(blocking, timeout)
 
+    @untraced
     def __enter__(self):
         return self.acquire()
 
+    @untraced
     def release(self) -> None:
         run = ACTIVE.run
         if run is not None:
@@ -52,6 +56,7 @@ class Lock(_Hybrid):
                 return
         self._real.release()
 
+    @untraced
     def __exit__(self, *exc) -> None:
         self.release()
 
@@ -97,6 +102,7 @@ class RLock(Lock):
         self._vcount = 0
         self._vsite = None
 
+    @untraced
     def acquire(self, blocking=True, timeout=-1):
         run = ACTIVE.run
         if run is not None:
@@ -114,6 +120,7 @@ class RLock(Lock):
                 return got
         return self._real.acquire(blocking, timeout)
 
+    @untraced
     def release(self) -> None:
         run = ACTIVE.run
         if run is not None:
@@ -237,9 +244,11 @@ class Condition(_Hybrid):
     def _vreset(self) -> None:
         self._vwaiters = []
 
+    @untraced
     def __enter__(self):
         return self._lock.__enter__()
 
+    @untraced
     def __exit__(self, *exc):
         return self._lock.__exit__(*exc)
 
@@ -251,6 +260,7 @@ class Condition(_Hybrid):
         self._lock._v(run)
         return run, me
 
+    @untraced
     def wait(self, timeout=None) -> bool:
         run, me = self._mode()
         if run is None:
@@ -289,6 +299,7 @@ class Condition(_Hybrid):
             result = predicate()
         return result
 
+    @untraced
     def notify(self, n: int = 1) -> None:
         run, me = self._mode()
         if run is None:
@@ -304,6 +315,7 @@ class Condition(_Hybrid):
             run.record(me, ("notify", self))
         return None
 
+    @untraced
     def notify_all(self) -> None:
         self.notify(len(self._vwaiters) if self._mode()[0] is not None else sys.maxsize)
 

@@ -209,6 +209,14 @@ class GlobalsSwap:
                 setattr(owner, name, value)
 
 
+def controlled_factory(setup):
+    """``explore(threading.Event, ...)`` passes the real class, looked up before patching."""
+    for name in ("Lock", "RLock", "Condition", "Semaphore", "BoundedSemaphore", "Event", "Barrier"):
+        if setup is getattr(REAL, name):
+            return getattr(_locks, name, None) or getattr(_sync, name)
+    return setup
+
+
 def _globals_of(fn):
     seen = 0
     while fn is not None and seen < 5:

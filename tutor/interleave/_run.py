@@ -36,6 +36,8 @@ SLEEP = object()  # what a sleeping thread waits for
 FAIR_STEPS = 100
 #: ... or this many points in a row that only read shared state (a spin loop, most likely)
 SPIN_STEPS = 12
+#: points in a row, over all threads, that only read shared state: everyone is spinning
+QUIET_STEPS = 5_000
 
 
 class ThreadState:
@@ -102,6 +104,7 @@ class Run:
         self.main_ident = get_ident()
         self.clock = 0.0
         self.steps = 0
+        self.quiet = 0  # points since any thread last wrote shared state or synchronised
         self.seq = 0
         self.decisions: list[int] = []
         self.defaults: list[int] = []  # what the default policy would have chosen
@@ -359,8 +362,10 @@ class Run:
         ts.next = where[1]
         if where[2]:
             ts.reads = 0
+            self.quiet = 0
         else:
             ts.reads += 1
+            self.quiet += 1
         self._step(ts)
         if self.ring is not None and not self.aborted:  # recorded once it really runs
             self.ring.append((ts.index, code.co_filename, where[0], where[1]))
@@ -371,11 +376,12 @@ class Run:
             self._raise_abort(ts)
         self.steps += 1
         ts.reads = 0
+        self.quiet = 0
         ts.next = event
         self._step(ts)
 
     def _step(self, ts: ThreadState) -> None:
-        if self.steps > self.max_steps:
+        if self.steps > self.max_steps or self.quiet > QUIET_STEPS:
             self._starvation(ts)
         if self.steps & 127 == 0 and wall() > self.deadline:
             self._out_of_budget()

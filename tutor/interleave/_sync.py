@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 
 from ._hybrid import _ctx, _Hybrid, _want_controlled, _would_block_forever
+from ._points import untraced
 from ._runtime import MAIN, REAL
 
 # --- semaphores ----------------------------------------------------------------------------
@@ -33,6 +34,7 @@ class Semaphore(_Hybrid):
     def _vreset(self) -> None:
         self._vvalue = self._real._value
 
+    @untraced
     def acquire(self, blocking=True, timeout=None) -> bool:
         if not blocking and timeout is not None:
             raise ValueError("can't specify timeout for non-blocking acquire")
@@ -62,6 +64,7 @@ class Semaphore(_Hybrid):
 
     __enter__ = acquire
 
+    @untraced
     def release(self, n: int = 1) -> None:
         if n < 1:
             raise ValueError("n must be one or more")
@@ -79,6 +82,7 @@ class Semaphore(_Hybrid):
     def _check_release(self, n) -> None:
         pass
 
+    @untraced
     def __exit__(self, *exc) -> None:
         self.release()
 
@@ -142,6 +146,7 @@ class Event(_Hybrid):
 
     isSet = is_set  # noqa: N815 - threading's alias
 
+    @untraced
     def set(self) -> None:
         run, me = _ctx()
         if me is None:
@@ -159,6 +164,7 @@ class Event(_Hybrid):
         self._v(run)._vflag = False
         return None
 
+    @untraced
     def wait(self, timeout=None) -> bool:
         run, me = _ctx()
         if me is None:
@@ -208,6 +214,7 @@ class Barrier(_Hybrid):
         self._vgen = 0
         self._vbroken = self._real.broken
 
+    @untraced
     def wait(self, timeout=None) -> int:
         run, me = _ctx()
         if me is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ._hybrid import _ctx, _would_block_forever
+from ._points import untraced
 from ._runtime import ACTIVE, MAIN, REAL
 
 
@@ -10,6 +11,7 @@ def _ts_of(thread):
     return thread.__dict__.get("_tutor_ts")
 
 
+@untraced
 def thread_start(self) -> None:
     """``Thread.start``: a thread started from controlled code is controlled too."""
     run, me = _ctx()
@@ -27,6 +29,7 @@ def thread_start(self) -> None:
     return None
 
 
+@untraced
 def thread_join(self, timeout=None) -> None:
     ts = _ts_of(self)
     if ts is None:
