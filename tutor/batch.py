@@ -58,8 +58,9 @@ def discover(root: Path) -> tuple[list[Submission], list[str]]:
     """Every ``root/<learner>/*.py``, sorted by learner then file name, and warnings.
 
     The order is the same on every machine, which is what makes ``--shard I/N`` a partition.
-    Hidden entries are skipped; stray files at the top level only earn a warning. A learner
-    directory that cannot be listed becomes one error row, so it is not silently dropped.
+    Hidden entries are skipped; stray files at the top level and subfolders of a learner's
+    folder only earn a warning. A learner folder that cannot be listed becomes one error row,
+    so that learner never silently vanishes from the grades.
     """
     submissions: list[Submission] = []
     warnings: list[str] = []
@@ -74,19 +75,25 @@ def discover(root: Path) -> tuple[list[Submission], list[str]]:
                 )
             continue
         try:
-            files = sorted(entry.iterdir(), key=lambda p: p.name)
+            submissions.extend(_learner_submissions(entry, warnings))
         except NotADirectoryError:  # a socket, a fifo: not a learner
             continue
-        except OSError as exc:  # no permission, a broken link: the learner must not vanish
+        except OSError as exc:  # no permission, a broken link
             reason = f"cannot read the learner's directory {entry}: {exc.strerror or exc}"
             submissions.append(Submission(entry.name, WHOLE_DIRECTORY, entry, reason))
-            continue
-        submissions.extend(
-            Submission(entry.name, path.stem, path)
-            for path in files
-            if path.suffix == ".py" and not path.name.startswith(".")
-        )
     return submissions, warnings
+
+
+def _learner_submissions(folder: Path, warnings: list[str]) -> list[Submission]:
+    submissions = []
+    for path in sorted(folder.iterdir(), key=lambda p: p.name):
+        if path.name.startswith(".") or path.name == "__pycache__":
+            continue
+        if path.suffix == ".py":
+            submissions.append(Submission(folder.name, path.stem, path))
+        elif path.is_dir():
+            warnings.append(f"{path}: skipped; subfolders of a learner's folder are not read")
+    return submissions
 
 
 def select_shard(submissions: list[Submission], shard: Shard | None) -> list[Submission]:

@@ -13,6 +13,7 @@ import csv
 import io
 import json
 import os
+import re
 import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Sequence
@@ -48,6 +49,8 @@ class ResultRow:
     def __post_init__(self) -> None:
         # Milliseconds are all a report shows; rounding here makes every format round-trip.
         object.__setattr__(self, "duration_s", round(float(self.duration_s), 3))
+        for name in ("learner", "exercise", "message"):
+            object.__setattr__(self, name, _printable(getattr(self, name)))
 
     @classmethod
     def from_verdict(cls, learner: str, verdict: Verdict) -> ResultRow:
@@ -119,6 +122,16 @@ class Report:
         for row in self.rows:
             counts[row.status] = counts.get(row.status, 0) + 1
         return {status: n for status, n in counts.items() if n}
+
+
+# Characters XML 1.0 cannot hold: control characters (a learner's ANSI colours, a NUL) and
+# lone surrogates (file-name bytes that are not UTF-8).
+_NOT_XML_TEXT = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _printable(text: str) -> str:
+    """Text that every format can carry; anything else becomes U+FFFD."""
+    return _NOT_XML_TEXT.sub("\ufffd", text)
 
 
 def _reason(verdict: Verdict) -> str:

@@ -9,6 +9,9 @@ import submission
 # A worker woken by submit() makes a handful of calls while it waits; polling makes some on
 # every turn of its loop. A call to time.sleep() while waiting means polling on a timer.
 MAX_CALLS_PER_JOB = 12
+# A correct runner's schedules are all explored well within a second. A starving one is only
+# recognised after thousands of steps, so give the explorer room for that on a slow machine.
+STARVATION_BUDGET_S = 5.0
 
 
 class Service:
@@ -72,7 +75,9 @@ def test_worker_waiting_first_gets_every_job():
     def check(service):
         assert service.runner.done == ["resize", "email"], f"done: {service.runner.done}"
 
-    explore(Service, [_worker(2), _requests("resize", "email")], check)
+    explore(
+        Service, [_worker(2), _requests("resize", "email")], check, budget_s=STARVATION_BUDGET_S
+    )
 
 
 def test_a_waiting_worker_sleeps_until_woken():
@@ -86,4 +91,4 @@ def test_a_waiting_worker_sleeps_until_woken():
             "(busy-waiting) instead of sleeping until submit() wakes it"
         )
 
-    explore(Service, [_worker(1), _requests("resize")], check)
+    explore(Service, [_worker(1), _requests("resize")], check, budget_s=STARVATION_BUDGET_S)

@@ -10,6 +10,9 @@ import submission
 # every turn of its loop, so it makes many calls while the publisher is kept waiting. A call
 # to time.sleep() while waiting means polling: re-checking on a timer instead of being woken.
 MAX_CALLS_WHILE_WAITING = 10
+# A correct gate's schedules are all explored well within a second. A starving one is only
+# recognised after thousands of steps, so give the explorer room for that on a slow machine.
+STARVATION_BUDGET_S = 3.0
 
 
 class Startup:
@@ -69,7 +72,7 @@ def test_request_arriving_early_gets_the_config():
     def check(state):
         assert state.got == [{"db": "primary"}]
 
-    explore(Startup, [_request, _loader], check)
+    explore(Startup, [_request, _loader], check, budget_s=STARVATION_BUDGET_S)
 
 
 def test_two_early_requests_both_get_it():
@@ -90,4 +93,4 @@ def test_a_waiting_request_sleeps_instead_of_spinning():
             "of being woken when the configuration arrives"
         )
 
-    explore(Startup, [_request, _loader], check)
+    explore(Startup, [_request, _loader], check, budget_s=STARVATION_BUDGET_S)

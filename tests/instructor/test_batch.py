@@ -6,18 +6,25 @@ sharded runs must partition it, and their merge must equal the whole run.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 import os
+import pty
 import re
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
+import zipfile
 from pathlib import Path
 
 import pytest
-from instructor_pack import BUGGY, GOOD
+from instructor_pack import BUGGY, GOOD, REPO
 
 from tutor.cli import main
+from tutor.course import load_course
+from tutor.state import LearnerState
 
 # --timeout for the whole batch: the endless loop costs this much; a normal file takes well
 # under a second, so even a heavily loaded machine does not turn a verdict into a timeout.
@@ -71,6 +78,8 @@ def make_batch(root: Path) -> Path:
     (root / "erin" / "add-numbers.py").write_text("  \n\n")
     (root / "erin" / "safe-counter.py").write_bytes(b"\x7fELF\x02\x01\x00\x00binary")
     (root / "erin" / "notes.txt").write_text("not a submission")
+    (root / "erin" / "src").mkdir()
+    (root / "erin" / "src" / "add-numbers.py").write_text("nested: a warning")
     (root / "frank").mkdir()
     (root / "frank" / "add-numbers.py").symlink_to(root / "gone.py")  # unreadable, even for root
     (root / "ghost").symlink_to(root / "nowhere")  # a learner folder that cannot be read
@@ -111,8 +120,6 @@ def check_rows(rows: list[dict[str, str | None]], keys: set[tuple[str, str]]) ->
 def whole_run(course_dir: Path, batch: Path, tmp_path_factory) -> tuple[Path, str]:
     """The batch graded once, as JUnit XML to a file; the CLI's own stderr is kept."""
     out = tmp_path_factory.mktemp("reports") / "all.xml"
-    import contextlib
-
     err = io.StringIO()
     with contextlib.redirect_stderr(err):
         status = main(
@@ -154,6 +161,7 @@ def test_every_verdict_in_junit(whole_run) -> None:
     check_rows(junit_rows(out.read_text()), set(EXPECTED))
     assert "graded 13/13 files" in err
     assert "stray.py: skipped" in err
+    assert "erin/src: skipped; subfolders" in err
 
 
 def test_every_verdict_in_json_and_csv(whole_run, tmp_path: Path) -> None:
@@ -264,11 +272,6 @@ def test_unreadable_files_and_folders_are_rows(course_dir, tmp_path, capsys) -> 
 def test_a_handed_in_zip_unpacks_into_a_gradable_batch(
     course_dir: Path, tmp_path: Path, capsys, monkeypatch
 ) -> None:
-    import zipfile
-
-    from tutor.course import load_course
-    from tutor.state import LearnerState
-
     monkeypatch.setenv("USER", "hana")
     state = LearnerState(load_course(course_dir))
     state.save_code("add-numbers", GOOD["add-numbers"])
@@ -281,3 +284,33 @@ def test_a_handed_in_zip_unpacks_into_a_gradable_batch(
     assert [(r["learner"], r["exercise"], r["status"]) for r in json.loads(out)["results"]] == [
         ("hana", "add-numbers", "passed")
     ]
+
+
+def test_a_progress_bar_only_on_a_terminal(course_dir: Path, tmp_path: Path) -> None:
+    (tmp_path / "sub" / "ann").mkdir(parents=True)
+    (tmp_path / "sub" / "ann" / "add-numbers.py").write_text(GOOD["add-numbers"])
+    command = [sys.executable, "-m", "tutor", "--course", str(course_dir), "grade"]
+    command += [str(tmp_path / "sub"), "-o", str(tmp_path / "out.json")]
+    env = {**os.environ, "PYTHONPATH": str(REPO), "COLUMNS": "100"}
+    piped = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    assert piped.returncode == 0 and "grading" not in piped.stderr
+    assert "graded 1/1 files" in piped.stderr
+
+    main_fd, terminal_fd = pty.openpty()
+    try:
+        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=terminal_fd)
+        os.close(terminal_fd)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(main_fd, 4096)
+            except OSError:  # EIO: the child closed the terminal
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        assert process.wait(timeout=120) == 0
+    finally:
+        os.close(main_fd)
+    shown = b"".join(chunks).decode("utf-8", errors="replace")
+    assert "grading" in shown and "1/1" in shown and "ann/add-numbers" in shown

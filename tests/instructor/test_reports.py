@@ -228,3 +228,18 @@ def test_a_part_that_does_not_name_its_shard_is_checked_by_the_batch_size() -> N
     merged, problems = merge_reports([as_csv[0], as_csv[1]])
     assert problems == [f"the batch had {len(ROWS)} files but the merged reports hold 4 rows"]
     assert not merged.complete
+
+
+def test_control_characters_and_undecodable_names_stay_valid_in_every_format(tmp_path) -> None:
+    from tutor.reports import read_report, write_report
+
+    learner = "caf" + b"\xe9".decode("utf-8", "surrogateescape")  # a Latin-1 folder name
+    row = ResultRow(learner, "hit-counter", "failed", 1.0, "race", "\x1b[31mred\x1b[0m\x00 T1")
+    report = Report(rows=[row])
+    for fmt, suffix in (("json", "json"), ("csv", "csv"), ("junit", "xml")):
+        path = tmp_path / f"r.{suffix}"
+        write_report(report, fmt, str(path))  # encodes as UTF-8 without an error
+        (again,) = read_report(path).rows
+        assert again.learner == "caf\ufffd" and again.status == "failed"
+    root = ET.parse(tmp_path / "r.xml").getroot()
+    assert root.find("testsuite/testcase/failure").text == "\ufffd[31mred\ufffd[0m\ufffd T1"

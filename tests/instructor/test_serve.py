@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import socket
@@ -41,6 +42,39 @@ def fetch_index(url: str, process: subprocess.Popen[bytes]) -> str:
             time.sleep(0.2)
 
 
+async def first_screen(url: str, wanted: bytes) -> bytes:
+    """What the app sends over the page's websocket, until ``wanted`` shows or time runs out."""
+    import aiohttp
+
+    seen = b""
+    deadline = time.monotonic() + START_LIMIT_S
+    async with aiohttp.ClientSession() as session, session.ws_connect(url) as socket_:
+        while wanted not in seen and time.monotonic() < deadline:
+            try:
+                message = await asyncio.wait_for(socket_.receive(), timeout=2)
+            except TimeoutError:
+                continue
+            if message.type == aiohttp.WSMsgType.BINARY:
+                seen += message.data
+            elif message.type == aiohttp.WSMsgType.TEXT:
+                seen += message.data.encode()
+            else:
+                break
+    return seen
+
+
+def processes_mentioning(text: str) -> list[int]:
+    """Live processes whose command line contains ``text`` (Linux /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and text in (entry / "cmdline").read_bytes().decode():
+                found.append(int(entry.name))
+        except (OSError, UnicodeDecodeError):
+            pass
+    return found
+
+
 def test_serve_answers_on_loopback_and_stops(course_dir: Path, tmp_path: Path) -> None:
     port = free_loopback_port()
     log = tmp_path / "serve.log"
@@ -59,14 +93,22 @@ def test_serve_answers_on_loopback_and_stops(course_dir: Path, tmp_path: Path) -
         assert "<title>" in page.lower() or "<html" in page.lower()
         assert "threading-tutor" in page  # the app's name on the page
         assert f"ws://127.0.0.1:{port}/ws" in page  # the terminal connects back to this server
+        # The page's terminal: the app itself starts and draws the course's title.
+        ws_url = f"ws://127.0.0.1:{port}/ws?width=80&height=24"
+        assert b"Instructor fixture" in asyncio.run(first_screen(ws_url, b"Instructor fixture"))
         os.killpg(process.pid, signal.SIGTERM)
         assert process.wait(timeout=STOP_LIMIT_S) == 0, log.read_text(errors="replace")
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", port))  # the port was released
+    with pytest.raises(ConnectionRefusedError):  # nothing listens on the port any more
+        socket.create_connection(("127.0.0.1", port), timeout=5).close()
+    if Path("/proc/self/cmdline").exists():  # the app it started for the browser is gone too
+        deadline = time.monotonic() + STOP_LIMIT_S
+        while processes_mentioning(str(course_dir)) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert processes_mentioning(str(course_dir)) == []
 
 
 def test_serve_rejects_a_bad_port(course_dir: Path) -> None:

@@ -74,7 +74,6 @@ class _Hybrid:
     def _v(self, run):
         if self._vrun is not run:
             self._vrun = run
-            run.objects.append(self)
             self._vreset()
         return self
 

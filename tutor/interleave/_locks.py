@@ -181,7 +181,7 @@ def _lock_acquire(run, me, lock, blocking, timeout) -> bool:
         if not blocking or timeout >= 0:
             return False
         raise _would_block_forever(f"a {lock.kind} that is held")
-    run.sync_point(me, ("acquire", lock))
+    run.sync_point(me, ("acquire", lock), ("lock", lock) if blocking and timeout < 0 else None)
     if lock._vowner is not None:
         if not blocking or timeout == 0:
             return False

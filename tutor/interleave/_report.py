@@ -273,7 +273,23 @@ def build_timeline(run, names: list[str]) -> list[dict]:
                         prev["event"] = ", ".join([*labels, text])
                     continue
         steps.append(entry)
-    return steps[-60:]
+    return _fold_repeats(steps)[-60:]
+
+
+def _fold_repeats(steps: list[dict]) -> list[dict]:
+    """A loop that spins shows once per distinct row, with how many times it went round."""
+    out: list[dict] = []
+    counts: list[int] = []
+    for step in steps:
+        if out and out[-1] == step:
+            counts[-1] += 1
+            continue
+        out.append(step)
+        counts.append(1)
+    for step, count in zip(out, counts, strict=True):
+        if count > 1:
+            step["event"] = f"{step['event']} (x{count})".strip()
+    return out
 
 
 def render_timeline(timeline: list[dict], names: list[str], total: int = 120) -> list[str]:

@@ -46,7 +46,7 @@ class ThreadState:
     __slots__ = (
         "index", "name", "fn", "args", "run", "worker", "status", "waiting", "deadline",
         "timed_out", "notified", "daemon", "thread", "consecutive", "defer", "yield_seq",
-        "last_run", "held", "aborts", "reads", "next",
+        "last_run", "held", "aborts", "reads", "next", "blocker",
     )
 
     def __init__(self, run, index, name, fn, args, daemon, thread):
@@ -71,6 +71,7 @@ class ThreadState:
         self.aborts = 0
         self.reads = 0
         self.next = ""  # what it does when it next runs (for the controller)
+        self.blocker = None  # (kind, object) of the untimed blocking call it is about to make
 
     def __repr__(self) -> str:
         return f"<{self.name} {('runnable', 'blocked', 'finished')[self.status]}>"
@@ -108,7 +109,6 @@ class Run:
         self.seq = 0
         self.decisions: list[int] = []
         self.defaults: list[int] = []  # what the default policy would have chosen
-        self.preemptions = 0
         self.failure: Failure | None = None
         self.aborted = False
         self.out_of_budget = False
@@ -117,7 +117,6 @@ class Run:
         self.done = allocate_lock()
         self.done.acquire()
         self.ring = deque(maxlen=record) if record else None
-        self.objects: list = []  # primitives touched, for naming in reports
         self.leaked: list[Worker] = []
 
     # -- who is calling -------------------------------------------------------------------
@@ -136,7 +135,12 @@ class Run:
     def execute(self, setup, fns, check) -> None:
         ACTIVE.run = self
         try:
-            self.state = setup() if setup is not None else None
+            try:
+                self.state = setup() if setup is not None else None
+            except BaseException:
+                self.aborted = True
+                self._unwind()  # threads that setup() started but never ran
+                raise
             for i, fn in enumerate(fns):
                 self.spawn(fn, (self.state,), f"T{i + 1}", False, None)
             self.phase = "threads"
@@ -167,15 +171,14 @@ class Run:
 
     def _wait_done(self) -> None:
         """Wait for the schedule to end; interrupt a thread that stops reaching points."""
-        last_steps = -1
+        last_progress = (-1, -1)
         last_change = wall()
         while True:
             if self.done.acquire(timeout=0.25):
                 return
             now = wall()
-            if self.steps != last_steps or self.seq != getattr(self, "_seen_seq", -1):
-                last_steps = self.steps
-                self._seen_seq = self.seq
+            if (self.steps, self.seq) != last_progress:
+                last_progress = (self.steps, self.seq)
                 last_change = now
             if now > self.deadline + STUCK_GRACE_S or now - last_change > STUCK_GRACE_S:
                 self._stuck()
@@ -292,7 +295,8 @@ class Run:
             first = min(t.deadline for t in timed)
             return [t for t in timed if t.deadline == first]
         cands = [t for t in self.threads if (t.status == RUNNABLE or (
-            t.status == BLOCKED and t.deadline is not None)) and not self._deferred(t)]
+            t.status == BLOCKED and t.deadline is not None))
+            and not self._deferred(t) and not (t.blocker is not None and _stalled(t.blocker))]
         return cands or runnable
 
     def _deferred(self, t: ThreadState) -> bool:
@@ -310,13 +314,12 @@ class Run:
         ts.yield_seq = self.seq
 
     def decide(self, cur, cands) -> ThreadState:
+        """Ask the strategy when there is a choice; remember the choice and the default."""
         if len(cands) == 1:
             return cands[0]
         nxt = self.strategy.choose(self, cur, cands)
         self.decisions.append(nxt.index)
         self.defaults.append(default_choice(cur, cands).index)
-        if cur is not None and nxt is not cur and cur in cands:
-            self.preemptions += 1
         return nxt
 
     def activate(self, nxt: ThreadState) -> None:
@@ -370,15 +373,22 @@ class Run:
         if self.ring is not None and not self.aborted:  # recorded once it really runs
             self.ring.append((ts.index, code.co_filename, where[0], where[1]))
 
-    def sync_point(self, ts: ThreadState, event: str) -> None:
-        """A scheduling point before a synchronisation operation."""
+    def sync_point(self, ts: ThreadState, event, blocker=None) -> None:
+        """A scheduling point before a synchronisation operation.
+
+        ``blocker`` names the untimed blocking call about to be made (see ``_stalled``).
+        """
         if self.aborted:
             self._raise_abort(ts)
         self.steps += 1
         ts.reads = 0
         self.quiet = 0
         ts.next = event
-        self._step(ts)
+        ts.blocker = blocker
+        try:
+            self._step(ts)
+        finally:
+            ts.blocker = None
 
     def _step(self, ts: ThreadState) -> None:
         if self.steps > self.max_steps or self.quiet > QUIET_STEPS:
@@ -479,6 +489,19 @@ class Run:
             self.ring.append((ts.index, "", 0, event))
         else:
             self.ring.append((ts.index, frame.f_code.co_filename, frame.f_lineno, event))
+
+
+def _stalled(blocker) -> bool:
+    """Would this pending call block at once? Running such a thread changes nothing but its
+    status, so it is not offered as a choice (a sound reduction: fewer, equivalent schedules)."""
+    kind, obj = blocker
+    if kind == "lock":
+        return obj._vowner is not None
+    if kind == "semaphore":
+        return obj._vvalue == 0
+    if kind == "event":
+        return not obj._vflag
+    return obj.status != FINISHED  # "join"
 
 
 def default_choice(cur, cands):

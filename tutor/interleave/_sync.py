@@ -49,7 +49,8 @@ class Semaphore(_Hybrid):
             if not blocking or timeout is not None:
                 return False
             raise _would_block_forever("a Semaphore at 0")
-        run.sync_point(me, ("acquire", self))
+        untimed = blocking and timeout is None
+        run.sync_point(me, ("acquire", self), ("semaphore", self) if untimed else None)
         if self._vvalue == 0:
             if not blocking or (timeout is not None and timeout <= 0):
                 return False
@@ -174,7 +175,7 @@ class Event(_Hybrid):
             if self._vflag or timeout is not None:
                 return self._vflag
             raise _would_block_forever("an Event that is not set")
-        run.sync_point(me, ("wait on", self))
+        run.sync_point(me, ("wait on", self), ("event", self) if timeout is None else None)
         if self._vflag:
             return True
         if timeout is not None and timeout <= 0:

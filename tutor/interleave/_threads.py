@@ -43,7 +43,7 @@ def thread_join(self, timeout=None) -> None:
         if ts.status == 2 or timeout is not None:
             return None
         raise _would_block_forever(f"thread {ts.name} (join)")
-    run.sync_point(me, ("join", ts))
+    run.sync_point(me, ("join", ts), ("join", ts) if timeout is None else None)
     deadline = None if timeout is None else run.clock + max(timeout, 0)
     while ts.status != 2:
         run.block(me, ts, deadline, ("join", ts))
