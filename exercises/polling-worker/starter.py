@@ -14,7 +14,6 @@ worker holds no connection, sleeps until a job arrives instead of polling, and i
 """
 
 import threading
-import time
 
 
 class JobRunner:
@@ -32,6 +31,6 @@ class JobRunner:
         """Wait for the next job, then run it (this needs a connection)."""
         with self._pool:
             while not self._pending:
-                time.sleep(0.05)
+                continue  # check again until a job shows up
             job = self._pending.pop(0)
             self.done.append(job)

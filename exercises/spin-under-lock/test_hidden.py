@@ -6,10 +6,10 @@ from tutor.interleave import explore
 
 import submission
 
-# A thread that sleeps until woken calls a handful of functions; a busy-wait calls some on
-# every turn of its loop, so it makes many calls while the publisher is kept waiting. A call
-# to time.sleep() while waiting means polling: re-checking on a timer instead of being woken.
-MAX_CALLS_WHILE_WAITING = 10
+# A thread that sleeps until woken makes a handful of calls (the reference: 3); a busy-wait
+# makes some on every turn of its loop (over a hundred, in the explorer's first schedule). A
+# call to time.sleep() while waiting means polling: re-checking on a timer, not being woken.
+MAX_CALLS_WHILE_WAITING = 40
 # A correct gate's schedules are all explored well within a second. A starving one is only
 # recognised after thousands of steps, so give the explorer room for that on a slow machine.
 STARVATION_BUDGET_S = 3.0
@@ -36,7 +36,8 @@ def _count_calls_from_submission(fn):
             return
         if caller is not None and caller.f_code.co_filename.endswith("submission.py"):
             calls[0] += 1
-            calls[1] += name == "sleep"
+        # Anywhere below: time.sleep may be reached through wrappers around it.
+        calls[1] += name == "sleep"
 
     sys.setprofile(profile)
     try:
@@ -84,13 +85,13 @@ def test_two_early_requests_both_get_it():
 
 def test_a_waiting_request_sleeps_instead_of_spinning():
     def check(state):
-        assert max(state.calls) <= MAX_CALLS_WHILE_WAITING, (
-            f"wait_for_config() made {max(state.calls)} calls while waiting for the loader: "
-            "it keeps re-checking (busy-waiting) instead of sleeping until woken"
-        )
         assert max(state.sleeps) == 0, (
             "wait_for_config() called time.sleep() while waiting: polling on a timer instead "
             "of being woken when the configuration arrives"
+        )
+        assert max(state.calls) <= MAX_CALLS_WHILE_WAITING, (
+            f"wait_for_config() made {max(state.calls)} calls while waiting for the loader: "
+            "it keeps re-checking (busy-waiting) instead of sleeping until woken"
         )
 
     explore(Startup, [_request, _loader], check, budget_s=STARVATION_BUDGET_S)

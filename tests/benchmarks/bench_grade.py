@@ -1,6 +1,6 @@
 """Benchmark: `grade` throughput on a class-sized batch, one job against two, and peak memory.
 
-    python tests/benchmarks/bench_grade.py [--learners 30] [--exercises 6] [--course DIR]
+    python tests/benchmarks/bench_grade.py [--learners 30] [--exercises 6] [--course DIR] [--rounds N]
 
 Builds LEARNERS x EXERCISES files from a course (default: the built-in one): even-numbered
 learners hand in the solution, odd-numbered ones the starter, so half the files pass and
@@ -26,14 +26,18 @@ sys.path.insert(0, str(REPO))
 
 from tutor.course import load_course  # noqa: E402
 
-# Runs `grade` in a child and reports its peak memory (Linux: ru_maxrss is in KiB).
+# Runs `grade` in a child and reports its peak memory (Linux: ru_maxrss is in KiB) and the CPU
+# time of everything it ran, which other work on the machine does not inflate the way it
+# inflates wall time.
 CHILD = """
 import json, resource, sys
 from tutor.cli import main
 status = main(sys.argv[1:])
-self_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-child_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(json.dumps({"status": status, "self_kib": self_kib, "child_kib": child_kib}))
+me = resource.getrusage(resource.RUSAGE_SELF)
+kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+cpu = me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+print(json.dumps({"status": status, "self_kib": me.ru_maxrss, "child_kib": kids.ru_maxrss,
+                  "cpu_s": cpu}))
 """
 
 
@@ -77,11 +81,32 @@ def run_grade(course: str | None, batch: Path, jobs: int, report: Path) -> dict:
     return figures
 
 
+def report_line(jobs: int, files: int, figures: dict) -> str:
+    counts: dict[str, int] = {}
+    for status in figures["verdicts"].values():
+        counts[status] = counts.get(status, 0) + 1
+    return (
+        f"--jobs {jobs}: {figures['elapsed_s']:6.1f} s, "
+        f"{files / figures['elapsed_s']:5.2f} files/s, "
+        f"CPU {figures['cpu_s'] / files:.2f} s/file, "
+        f"peak RSS grade process {figures['self_kib'] / 1024:.0f} MiB, "
+        f"largest grading child {figures['child_kib'] / 1024:.0f} MiB; "
+        f"verdicts {dict(sorted(counts.items()))}; load average {os.getloadavg()[0]:.1f}"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--learners", type=int, default=30)
     parser.add_argument("--exercises", type=int, default=6)
     parser.add_argument("--course", default=None, help="course pack (default: built-in)")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="alternate --jobs 1 and 2 this many times and keep each one's best time "
+        "(on a shared machine, 2 or 3 make the ratio less hostage to other work)",
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="bench-grade-") as tmp:
@@ -94,27 +119,25 @@ def main() -> int:
             f"python {sys.version.split()[0]}, {cores} cores available, "
             f"load average before {os.getloadavg()[0]:.1f} (other work skews the ratio)"
         )
-        results = {}
-        for jobs in (1, 2):
-            figures = run_grade(args.course, batch, jobs, Path(tmp) / f"jobs{jobs}.json")
-            results[jobs] = figures
-            counts: dict[str, int] = {}
-            for status in figures["verdicts"].values():
-                counts[status] = counts.get(status, 0) + 1
-            print(
-                f"--jobs {jobs}: {figures['elapsed_s']:6.1f} s, "
-                f"{files / figures['elapsed_s']:5.2f} files/s, "
-                f"peak RSS grade process {figures['self_kib'] / 1024:.0f} MiB, "
-                f"largest grading child {figures['child_kib'] / 1024:.0f} MiB; "
-                f"verdicts {dict(sorted(counts.items()))}; "
-                f"load average after {os.getloadavg()[0]:.1f}"
-            )
-            for error in figures["errors"][:5]:
-                print(f"    error/timeout: {error}")
-        speedup = results[1]["elapsed_s"] / results[2]["elapsed_s"]
-        print(f"speed-up with 2 jobs: {speedup:.2f}x (goal >= 1.7x on 2 cores)")
-        same = results[1]["verdicts"] == results[2]["verdicts"]
-        print(f"same verdicts with 1 and 2 jobs: {'yes' if same else 'NO'}")
+        best: dict[int, dict] = {}
+        verdicts = []
+        for _ in range(args.rounds):
+            for jobs in (1, 2):
+                figures = run_grade(args.course, batch, jobs, Path(tmp) / f"jobs{jobs}.json")
+                print(report_line(jobs, files, figures))
+                for error in figures["errors"][:5]:
+                    print(f"    error/timeout: {error}")
+                verdicts.append(figures["verdicts"])
+                if jobs not in best or figures["elapsed_s"] < best[jobs]["elapsed_s"]:
+                    best[jobs] = figures
+        speedup = best[1]["elapsed_s"] / best[2]["elapsed_s"]
+        print(
+            f"best of {args.rounds}: {files / best[1]['elapsed_s']:.2f} files/s with 1 job, "
+            f"{files / best[2]['elapsed_s']:.2f} with 2; "
+            f"speed-up {speedup:.2f}x (goal >= 1.7x on 2 cores)"
+        )
+        same = all(v == verdicts[0] for v in verdicts)
+        print(f"same verdicts in every run: {'yes' if same else 'NO'}")
         return 0 if same else 1
 
 

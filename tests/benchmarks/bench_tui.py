@@ -49,8 +49,13 @@ class Tmux:
         self.socket = f"tutor-bench-{os.getpid()}"
 
     def run(self, *args: str, check: bool = True) -> str:
-        done = subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True,
-                              text=True, check=check, timeout=30)
+        done = subprocess.run(
+            ["tmux", "-L", self.socket, *args],
+            capture_output=True,
+            text=True,
+            check=check,
+            timeout=30,
+        )
         return done.stdout
 
     def start(self, name: str, command: str) -> None:
@@ -59,8 +64,9 @@ class Tmux:
     def screen(self, name: str) -> str:
         return self.run("capture-pane", "-p", "-t", name, check=False)
 
-    def wait_for(self, name: str, text: str, timeout_s: float = 60.0, poll_s: float = 0.005
-                 ) -> float:
+    def wait_for(
+        self, name: str, text: str, timeout_s: float = 60.0, poll_s: float = 0.005
+    ) -> float:
         deadline = time.perf_counter() + timeout_s
         while text not in self.screen(name):
             if time.perf_counter() > deadline:
@@ -140,8 +146,9 @@ def main() -> int:
     python = sys.executable
     try:
         env = {"TUTOR_HOME": str(work / "home")}
-        tutor_cmd = shell_command([python, "-m", "tutor", "--course", str(args.course)], env,
-                                  unset=REMOTE_VARS)
+        tutor_cmd = shell_command(
+            [python, "-m", "tutor", "--course", str(args.course)], env, unset=REMOTE_VARS
+        )
         hello_cmd = shell_command([python, str(hello)], {}, unset=REMOTE_VARS)
         # warm the file cache once for each, then measure alternately
         first_frame_s(tmux, "warm-t", tutor_cmd, course_title)
@@ -167,14 +174,21 @@ def main() -> int:
 
         open_exercise(tmux, "mem", tutor_cmd, course_title)
         rss, hwm = rss_mb(tmux.pane_pid("mem"))
-        print(f"memory after opening an exercise: RSS {rss:.1f} MB, peak {hwm:.1f} MB"
-              "   (goal <= 80 MB)")
+        print(
+            f"memory after opening an exercise: RSS {rss:.1f} MB, peak {hwm:.1f} MB"
+            "   (goal <= 80 MB)"
+        )
         tmux.kill_session("mem")
 
-        for label, extra in (("blink on (local terminal)", {}),
-                             ("blink off (TUTOR_NO_BLINK=1)", {"TUTOR_NO_BLINK": "1"})):
-            cmd = shell_command([python, "-m", "tutor", "--course", str(args.course)],
-                                {**env, **extra}, unset=REMOTE_VARS)
+        for label, extra in (
+            ("blink on (local terminal)", {}),
+            ("blink off (TUTOR_NO_BLINK=1)", {"TUTOR_NO_BLINK": "1"}),
+        ):
+            cmd = shell_command(
+                [python, "-m", "tutor", "--course", str(args.course)],
+                {**env, **extra},
+                unset=REMOTE_VARS,
+            )
             name = f"idle{len(extra)}"
             open_exercise(tmux, name, cmd, course_title)
             written = idle_bytes(tmux, name, work / f"{name}.out")

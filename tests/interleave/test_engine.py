@@ -255,3 +255,28 @@ def test_install_makes_import_time_primitives_hybrid(tmp_path):
     finally:
         if not was:
             ti.uninstall()
+
+
+def test_loads_of_attributes_set_only_in_constructors_are_not_points(monkeypatch):
+    setup, threads, check, _ = seeded.FIXED["lost_update"]
+    elided = explore(setup, threads, check, max_schedules=10_000)
+    monkeypatch.setenv("TUTOR_INTERLEAVE_ELIDE", "0")
+    every_load = explore(setup, threads, check, max_schedules=10_000)
+    assert elided.exhausted and every_load.exhausted
+    assert elided.interleavings < every_load.interleavings  # s.lock is never reassigned
+
+
+def test_an_attribute_assigned_outside_the_constructor_still_races():
+    class Box:
+        def __init__(self):
+            self.items = []
+
+        def swap(self):
+            old = self.items
+            self.items = [*old, 1]  # assigned outside __init__: its loads stay points
+
+    def check(box):
+        assert len(box.items) == 2, box.items
+
+    with pytest.raises(InterleavingFailure):
+        explore(Box, [Box.swap, Box.swap], check)

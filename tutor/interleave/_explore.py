@@ -8,11 +8,12 @@ import random
 
 from . import _patching
 from ._clock import set_time_base
-from ._points import make_backend
+from ._points import make_backend, point_mode, set_assigned_names
 from ._report import InterleavingFailure, build_timeline
 from ._run import Run
 from ._runtime import ACTIVE, wall
 from ._schedule import decode, encode
+from ._stores import assigned_names
 from ._strategy import PCT, BoundedSearch, Planned, RandomWalk
 from ._workers import WorkerPool
 
@@ -92,6 +93,10 @@ class Session:
             if not ACTIVE.installed:
                 self.swap = _patching.GlobalsSwap([self.setup, self.check, *self.threads])
             set_time_base()
+            if point_mode() == "shared" and os.environ.get("TUTOR_INTERLEAVE_ELIDE", "1") != "0":
+                set_assigned_names(*assigned_names([self.setup, self.check, *self.threads]))
+            else:
+                set_assigned_names(None, None)
             self.backend = make_backend()
             self.backend.start()
             self.pool = WorkerPool(self.backend)

@@ -31,7 +31,7 @@ class _Outside:
 OUTSIDE = _Outside()
 
 
-def _want_controlled() -> bool:
+def want_controlled() -> bool:
     """Should a constructor called right now return a hybrid (not a real) primitive?"""
     caller = sys._getframe(2)
     if caller.f_globals is _THREADING_GLOBALS and caller.f_code is not _TIMER_INIT:
@@ -42,34 +42,36 @@ def _want_controlled() -> bool:
     return run is not None and run.who() is not None
 
 
-def _ctx():
+def context():
+    """(the running schedule, who is calling: a ThreadState, MAIN or None), or (None, None)."""
     run = ACTIVE.run
     if run is None:
         return None, None
     return run, run.who()
 
 
-def _site():
+def call_site():
+    """(file, line) of the learner code that called the primitive, for messages."""
     frame = learner_frame(sys._getframe(2))
     if frame is None:
         return None
     return (frame.f_code.co_filename, frame.f_lineno)
 
 
-def _would_block_forever(what) -> RuntimeError:
+def would_block_forever(what) -> RuntimeError:
     return RuntimeError(
         f"setup() or check() would wait forever on {what}: only the explored threads may block"
     )
 
 
-class _Hybrid:
+class Hybrid:
     """Common bookkeeping: creation site and per-schedule virtual state."""
 
     kind = "object"
     _vrun = None
 
     def _note_creation(self) -> None:
-        self._created = _site()
+        self._created = call_site()
 
     def _v(self, run):
         if self._vrun is not run:

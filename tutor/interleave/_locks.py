@@ -5,20 +5,20 @@ from __future__ import annotations
 import sys
 
 from ._clock import monotonic
-from ._hybrid import OUTSIDE, _ctx, _Hybrid, _site, _want_controlled, _would_block_forever
+from ._hybrid import OUTSIDE, Hybrid, call_site, context, want_controlled, would_block_forever
 from ._points import untraced
 from ._runtime import ACTIVE, MAIN, REAL
 
 # --- locks ---------------------------------------------------------------------------------
 
 
-class Lock(_Hybrid):
+class Lock(Hybrid):
     """``threading.Lock``."""
 
     kind = "Lock"
 
     def __new__(cls, *args, **kwargs):
-        if cls is Lock and not _want_controlled():
+        if cls is Lock and not want_controlled():
             return REAL.Lock()
         return object.__new__(cls)
 
@@ -61,7 +61,7 @@ class Lock(_Hybrid):
         self.release()
 
     def locked(self) -> bool:
-        run, me = _ctx()
+        run, me = context()
         if me is not None:
             return self._v(run)._vowner is not None
         return self._real.locked()
@@ -89,7 +89,7 @@ class RLock(Lock):
     kind = "RLock"
 
     def __new__(cls, *args, **kwargs):
-        if cls is RLock and not _want_controlled():
+        if cls is RLock and not want_controlled():
             return REAL.RLock()
         return object.__new__(cls)
 
@@ -136,13 +136,13 @@ class RLock(Lock):
         self._real.release()
 
     def locked(self) -> bool:
-        run, me = _ctx()
+        run, me = context()
         if me is not None:
             return self._v(run)._vowner is not None
         return "unlocked" not in repr(self._real)
 
     def _is_owned(self) -> bool:
-        run, me = _ctx()
+        run, me = context()
         if me is not None:
             return self._v(run)._vowner is me
         return self._real._is_owned()
@@ -180,7 +180,7 @@ def _lock_acquire(run, me, lock, blocking, timeout) -> bool:
             return True
         if not blocking or timeout >= 0:
             return False
-        raise _would_block_forever(f"a {lock.kind} that is held")
+        raise would_block_forever(f"a {lock.kind} that is held")
     run.sync_point(me, ("acquire", lock), ("lock", lock) if blocking and timeout < 0 else None)
     if lock._vowner is not None:
         if not blocking or timeout == 0:
@@ -191,7 +191,7 @@ def _lock_acquire(run, me, lock, blocking, timeout) -> bool:
             if me.timed_out and lock._vowner is not None:
                 return False
     lock._vowner = me
-    lock._vsite = _site()
+    lock._vsite = call_site()
     me.held.append(lock)
     run.record(me, ("acquired", lock))
     return True
@@ -202,7 +202,7 @@ def _lock_take(run, me, lock) -> None:
     while lock._vowner is not None:
         run.block(me, lock, None, ("waits for", lock))
     lock._vowner = me
-    lock._vsite = _site()
+    lock._vsite = call_site()
     if me is not MAIN:
         me.held.append(lock)
 
@@ -220,13 +220,13 @@ def _drop(run, me, lock) -> None:
 # --- condition -----------------------------------------------------------------------------
 
 
-class Condition(_Hybrid):
+class Condition(Hybrid):
     """``threading.Condition`` (over a Lock or RLock; an RLock of its own by default)."""
 
     kind = "Condition"
 
     def __new__(cls, lock=None):
-        if cls is Condition and not _want_controlled():
+        if cls is Condition and not want_controlled():
             return REAL.Condition(lock._real if isinstance(lock, Lock) else lock)
         return object.__new__(cls)
 
@@ -253,7 +253,7 @@ class Condition(_Hybrid):
         return self._lock.__exit__(*exc)
 
     def _mode(self):
-        run, me = _ctx()
+        run, me = context()
         if me is None or not self._controlled:
             return None, None
         self._v(run)
@@ -269,7 +269,7 @@ class Condition(_Hybrid):
             raise RuntimeError("cannot wait on un-acquired lock")
         if me is MAIN:
             if timeout is None:
-                raise _would_block_forever("a Condition")
+                raise would_block_forever("a Condition")
             return False
         saved = self._lock._v_release_all(run, me)
         self._vwaiters.append(me)

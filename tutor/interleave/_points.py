@@ -37,6 +37,8 @@ _STATIC_BUILTINS = frozenset(
 _STATIC_TYPES = (types.ModuleType, type, types.FunctionType, types.BuiltinFunctionType)
 
 _mode = {"points": "shared"}
+#: attribute / global names the learner's code assigns; None = unknown, every load is a point
+_assigned: dict[str, frozenset | None] = {"attrs": None, "globals": None}
 _cache: dict[int, tuple[types.CodeType, dict[int, int]]] = {}
 
 
@@ -51,6 +53,15 @@ def set_point_mode(mode: str) -> None:
 
 def point_mode() -> str:
     return _mode["points"]
+
+
+def set_assigned_names(attrs: frozenset | None, globs: frozenset | None) -> None:
+    """Loads of names nobody assigns are not points (see ``_stores``); None: all are."""
+    if (_assigned["attrs"], _assigned["globals"]) != (attrs, globs):
+        _assigned["attrs"] = attrs
+        _assigned["globals"] = globs
+        _cache.clear()
+        _tracer_cache.clear()
 
 
 def _is_method_load(ins) -> bool:
@@ -132,6 +143,9 @@ def points_for(code: types.CodeType, f_globals: dict) -> dict[int, tuple[int, st
             continue
         if name not in _SHARED_OPS:
             continue
+        if name == "LOAD_ATTR" and _assigned["attrs"] is not None and (
+                ins.argval not in _assigned["attrs"]):
+            continue  # an attribute only ever set in a constructor: its value cannot race
         if name in ("LOAD_GLOBAL", "LOAD_NAME"):
             target = ins.argval
             static = False
@@ -145,6 +159,8 @@ def points_for(code: types.CodeType, f_globals: dict) -> dict[int, tuple[int, st
                 callees.append(static)
             if static:
                 continue
+            if _assigned["globals"] is not None and target not in _assigned["globals"]:
+                continue  # a global never rebound (``global x`` nowhere): its value is fixed
         points[ins.offset] = (line, label, not label.startswith("read"))
     _cache[id(code)] = (code, points)
     return points

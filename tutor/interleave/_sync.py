@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import threading
 
-from ._hybrid import _ctx, _Hybrid, _want_controlled, _would_block_forever
+from ._hybrid import Hybrid, context, want_controlled, would_block_forever
 from ._points import untraced
 from ._runtime import MAIN, REAL
 
 # --- semaphores ----------------------------------------------------------------------------
 
 
-class Semaphore(_Hybrid):
+class Semaphore(Hybrid):
     """``threading.Semaphore``."""
 
     kind = "Semaphore"
 
     def __new__(cls, value=1):
-        if cls is Semaphore and not _want_controlled():
+        if cls is Semaphore and not want_controlled():
             return REAL.Semaphore(value)
         return object.__new__(cls)
 
@@ -38,7 +38,7 @@ class Semaphore(_Hybrid):
     def acquire(self, blocking=True, timeout=None) -> bool:
         if not blocking and timeout is not None:
             raise ValueError("can't specify timeout for non-blocking acquire")
-        run, me = _ctx()
+        run, me = context()
         if me is None:
             return self._real.acquire(blocking, timeout)
         self._v(run)
@@ -48,7 +48,7 @@ class Semaphore(_Hybrid):
                 return True
             if not blocking or timeout is not None:
                 return False
-            raise _would_block_forever("a Semaphore at 0")
+            raise would_block_forever("a Semaphore at 0")
         untimed = blocking and timeout is None
         run.sync_point(me, ("acquire", self), ("semaphore", self) if untimed else None)
         if self._vvalue == 0:
@@ -69,7 +69,7 @@ class Semaphore(_Hybrid):
     def release(self, n: int = 1) -> None:
         if n < 1:
             raise ValueError("n must be one or more")
-        run, me = _ctx()
+        run, me = context()
         if me is None:
             return self._real.release(n)
         self._v(run)
@@ -107,7 +107,7 @@ class BoundedSemaphore(Semaphore):
     kind = "BoundedSemaphore"
 
     def __new__(cls, value=1):
-        if cls is BoundedSemaphore and not _want_controlled():
+        if cls is BoundedSemaphore and not want_controlled():
             return _real_bounded(value)
         return object.__new__(cls)
 
@@ -122,13 +122,13 @@ class BoundedSemaphore(Semaphore):
 # --- event ---------------------------------------------------------------------------------
 
 
-class Event(_Hybrid):
+class Event(Hybrid):
     """``threading.Event``."""
 
     kind = "Event"
 
     def __new__(cls):
-        if cls is Event and not _want_controlled():
+        if cls is Event and not want_controlled():
             return REAL.Event()
         return object.__new__(cls)
 
@@ -140,7 +140,7 @@ class Event(_Hybrid):
         self._vflag = self._real.is_set()
 
     def is_set(self) -> bool:
-        run, me = _ctx()
+        run, me = context()
         if me is None:
             return self._real.is_set()
         return self._v(run)._vflag
@@ -149,7 +149,7 @@ class Event(_Hybrid):
 
     @untraced
     def set(self) -> None:
-        run, me = _ctx()
+        run, me = context()
         if me is None:
             return self._real.set()
         self._v(run)._vflag = True
@@ -159,7 +159,7 @@ class Event(_Hybrid):
         return None
 
     def clear(self) -> None:
-        run, me = _ctx()
+        run, me = context()
         if me is None:
             return self._real.clear()
         self._v(run)._vflag = False
@@ -167,14 +167,14 @@ class Event(_Hybrid):
 
     @untraced
     def wait(self, timeout=None) -> bool:
-        run, me = _ctx()
+        run, me = context()
         if me is None:
             return self._real.wait(timeout)
         self._v(run)
         if me is MAIN:
             if self._vflag or timeout is not None:
                 return self._vflag
-            raise _would_block_forever("an Event that is not set")
+            raise would_block_forever("an Event that is not set")
         run.sync_point(me, ("wait on", self), ("event", self) if timeout is None else None)
         if self._vflag:
             return True
@@ -191,13 +191,13 @@ class Event(_Hybrid):
 # --- barrier -------------------------------------------------------------------------------
 
 
-class Barrier(_Hybrid):
+class Barrier(Hybrid):
     """``threading.Barrier``: parties, an optional action, timeouts, broken state, reset."""
 
     kind = "Barrier"
 
     def __new__(cls, parties, action=None, timeout=None):
-        if cls is Barrier and not _want_controlled():
+        if cls is Barrier and not want_controlled():
             return REAL.Barrier(parties, action, timeout)
         return object.__new__(cls)
 
@@ -217,12 +217,12 @@ class Barrier(_Hybrid):
 
     @untraced
     def wait(self, timeout=None) -> int:
-        run, me = _ctx()
+        run, me = context()
         if me is None:
             return self._real.wait(timeout)
         self._v(run)
         if me is MAIN:
-            raise _would_block_forever("a Barrier")
+            raise would_block_forever("a Barrier")
         run.sync_point(me, ("wait on", self))
         if self._vbroken:
             raise threading.BrokenBarrierError
@@ -257,7 +257,7 @@ class Barrier(_Hybrid):
         run.wake(self)
 
     def reset(self) -> None:
-        run, me = _ctx()
+        run, me = context()
         if me is None:
             return self._real.reset()
         self._v(run)
@@ -269,7 +269,7 @@ class Barrier(_Hybrid):
         return None
 
     def abort(self) -> None:
-        run, me = _ctx()
+        run, me = context()
         if me is None:
             return self._real.abort()
         self._break(self._v(run)._vrun)
@@ -281,14 +281,14 @@ class Barrier(_Hybrid):
 
     @property
     def n_waiting(self) -> int:
-        run, me = _ctx()
+        run, me = context()
         if me is None:
             return self._real.n_waiting
         return self._v(run)._vcount
 
     @property
     def broken(self) -> bool:
-        run, me = _ctx()
+        run, me = context()
         if me is None:
             return self._real.broken
         return self._v(run)._vbroken

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ._hybrid import _ctx, _would_block_forever
+from ._hybrid import context, would_block_forever
 from ._points import untraced
 from ._runtime import ACTIVE, MAIN, REAL
 
@@ -14,7 +14,7 @@ def _ts_of(thread):
 @untraced
 def thread_start(self) -> None:
     """``Thread.start``: a thread started from controlled code is controlled too."""
-    run, me = _ctx()
+    run, me = context()
     if me is None:
         return REAL.Thread_start(self)
     if not getattr(self, "_initialized", False):
@@ -34,7 +34,7 @@ def thread_join(self, timeout=None) -> None:
     ts = _ts_of(self)
     if ts is None:
         return REAL.Thread_join(self, timeout)
-    run, me = _ctx()
+    run, me = context()
     if run is None or ts.run is not run or me is None:
         return None  # a thread of a finished schedule: it is over
     if ts is me:
@@ -42,7 +42,7 @@ def thread_join(self, timeout=None) -> None:
     if me is MAIN:
         if ts.status == 2 or timeout is not None:
             return None
-        raise _would_block_forever(f"thread {ts.name} (join)")
+        raise would_block_forever(f"thread {ts.name} (join)")
     run.sync_point(me, ("join", ts), ("join", ts) if timeout is None else None)
     deadline = None if timeout is None else run.clock + max(timeout, 0)
     while ts.status != 2:

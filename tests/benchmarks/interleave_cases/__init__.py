@@ -35,6 +35,7 @@ class Case:
     setup: object
     threads: list
     check: object
+    budget_s: float | None = None  # when the hidden test passes one (a starvation case, say)
 
     @property
     def name(self) -> str:
@@ -103,8 +104,8 @@ def load(exercise: str, variant: str) -> list[Case]:
         module = _import(directory, variant, exercise)
         recorded: list[tuple] = []
 
-        def recorder(setup, threads, check=None, _sink=recorded, **_kwargs):
-            _sink.append((setup, list(threads), check))
+        def recorder(setup, threads, check=None, _sink=recorded, **kwargs):
+            _sink.append((setup, list(threads), check, kwargs.get("budget_s")))
             raise _Recorded
 
         module.explore = recorder
@@ -112,8 +113,8 @@ def load(exercise: str, variant: str) -> list[Case]:
             getattr(module, test_name)()
         except _Recorded:
             pass
-        for setup, threads, check in recorded:
-            cases.append(Case(exercise, test_name, len(cases), setup, threads, check))
+        for setup, threads, check, budget_s in recorded:
+            cases.append(Case(exercise, test_name, len(cases), setup, threads, check, budget_s))
     return cases
 
 

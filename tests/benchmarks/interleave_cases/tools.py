@@ -178,12 +178,12 @@ class InterleaveTest:
         schedules = 0
         chunk = 0
         exhausted = False
-        # It has no time budget, only a schedule count: run chunks until the budget is spent.
+        # It has no time budget, only a schedule count: run small chunks until the budget is spent.
         while time.perf_counter() - start < budget_s:
             try:
                 result = it.explore(
                     model,
-                    iterations=20,
+                    iterations=5,
                     seed=seed * 1000 + chunk,
                     strategy=strategy,
                     timeout=max(budget_s, 1.0),
