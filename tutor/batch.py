@@ -150,7 +150,7 @@ def grade_submission(
         return _error_row(sub, problem)
     if cancel is not None and cancel.is_set():
         return None
-    from tutor.grading import grade
+    from tutor.grading import grade  # the runner's imports, only when grading happens
 
     try:
         verdict = grade(exercise, sub.path, seed=seed, timeout_s=timeout_s, cancel=cancel)
@@ -195,11 +195,6 @@ def grade_batch(
         cancel.set()
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
-    result.rows = [
-        row
-        for future in futures
-        if future.done() and not future.cancelled()
-        for row in [future.result()]
-        if row is not None
-    ]
+    finished = (f.result() for f in futures if f.done() and not f.cancelled())
+    result.rows = [row for row in finished if row is not None]
     return result

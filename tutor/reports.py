@@ -116,12 +116,12 @@ class Report:
     def sorted_rows(self) -> list[ResultRow]:
         return sorted(self.rows, key=lambda row: row.key)
 
-    def counts(self) -> dict[str, int]:
-        """How many rows have each status, in ROW_STATUSES order (zeros left out)."""
+    def tally(self) -> str:
+        """How many rows have each status, e.g. "3 passed, 1 failed" ("no rows" if empty)."""
         counts = {status: 0 for status in ROW_STATUSES}
         for row in self.rows:
-            counts[row.status] = counts.get(row.status, 0) + 1
-        return {status: n for status, n in counts.items() if n}
+            counts[row.status] += 1
+        return ", ".join(f"{n} {status}" for status, n in counts.items() if n) or "no rows"
 
 
 # Characters XML 1.0 cannot hold: control characters (a learner's ANSI colours, a NUL) and

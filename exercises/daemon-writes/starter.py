@@ -8,7 +8,8 @@ What is wrong: the last records before every shutdown or deploy are missing from
 store. The writer thread is a daemon thread, so it never keeps the program alive.
 
 Fixed means: when `close()` returns, every record written before it has reached the sink, in
-order, and the writer thread has ended (so nothing keeps the program from exiting).
+order, and the writer thread has ended (so nothing keeps the program from exiting). Keep the
+writer thread in `self._thread`: the tests check that it has ended.
 """
 
 import queue

@@ -1,9 +1,9 @@
 """A background worker that runs jobs stored through a database connection pool (reference fix).
 
-The worker held the only connection while polling for a job, and storing a job needs a
-connection: the producer could never get in (starvation), and the worker re-checked forever.
-The worker now waits on a Condition with no connection held; submit() wakes it. Only once it
-has a job does the worker take a connection to run it.
+The worker re-checked for jobs in a loop: a busy-wait that stays runnable, so it competes for
+the CPU and the GIL with the threads doing real work (time.sleep(0) only offers to switch).
+The worker now blocks on a Condition until submit() notifies it, holding no connection while
+it waits; only once it has a job does it take a connection to run it.
 """
 
 import threading

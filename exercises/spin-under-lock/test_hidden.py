@@ -12,7 +12,7 @@ import submission
 MAX_CALLS_WHILE_WAITING = 40
 # A correct gate's schedules are all explored well within a second. A starving one is only
 # recognised after thousands of steps, so give the explorer room for that on a slow machine.
-STARVATION_BUDGET_S = 3.0
+STARVATION_BUDGET_S = 5.0
 
 
 class Startup:

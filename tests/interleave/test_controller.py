@@ -62,3 +62,14 @@ def test_default_steps_run_a_correct_program_to_the_end():
         assert c.failure is None and c.choices == []
         with pytest.raises(RuntimeError):
             c.step()
+
+
+def test_a_slow_human_is_not_taken_for_a_stuck_thread():
+    import time
+
+    setup, threads, check, _ = seeded.FIXED["lost_update"]
+    with Controller(setup, threads, check) as c:
+        c.step(0)
+        time.sleep(2.6)  # longer than the explorer's stuck-thread grace period
+        c.run_to_end()
+        assert c.failure is None

@@ -280,3 +280,34 @@ def test_an_attribute_assigned_outside_the_constructor_still_races():
 
     with pytest.raises(InterleavingFailure):
         explore(Box, [Box.swap, Box.swap], check)
+
+
+ACCOUNT_MODULE = """
+class Account:
+    def __init__(self):
+        self.balance = 100
+
+    def withdraw(self, amount):
+        if self.balance >= amount:
+            self.balance -= amount
+"""
+
+
+def test_a_state_class_imported_inside_setup_keeps_its_points(tmp_path):
+    (tmp_path / "late_account.py").write_text(ACCOUNT_MODULE)
+    sys.path.insert(0, str(tmp_path))
+    try:
+        def setup():
+            import late_account  # first imported here, after explore() started
+
+            return late_account.Account()
+
+        def check(acct):
+            assert acct.balance >= 0, acct.balance
+
+        with pytest.raises(InterleavingFailure) as info:
+            explore(setup, [lambda a: a.withdraw(60), lambda a: a.withdraw(60)], check)
+        assert "-20" in info.value.message
+    finally:
+        sys.path.remove(str(tmp_path))
+        sys.modules.pop("late_account", None)

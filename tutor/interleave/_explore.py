@@ -77,6 +77,7 @@ class Session:
     """Patches, tracing backend and worker threads shared by the schedules of one call."""
 
     def __init__(self, setup, threads, check, max_steps):
+        self._names_pending = False
         self.setup = _patching.controlled_factory(setup)
         self.threads = list(threads)
         self.check = check
@@ -93,10 +94,9 @@ class Session:
             if not ACTIVE.installed:
                 self.swap = _patching.GlobalsSwap([self.setup, self.check, *self.threads])
             set_time_base()
-            if point_mode() == "shared" and os.environ.get("TUTOR_INTERLEAVE_ELIDE", "1") != "0":
-                set_assigned_names(*assigned_names([self.setup, self.check, *self.threads]))
-            else:
-                set_assigned_names(None, None)
+            set_assigned_names(None, None)  # decided after the first setup(): see _after_setup
+            self._names_pending = (
+                point_mode() == "shared" and os.environ.get("TUTOR_INTERLEAVE_ELIDE", "1") != "0")
             self.backend = make_backend()
             self.backend.start()
             self.pool = WorkerPool(self.backend)
@@ -105,11 +105,24 @@ class Session:
             raise
         return self
 
-    def run(self, strategy, deadline, record=0) -> Run:
+    def new_run(self, strategy, deadline, record=0) -> Run:
         strategy.begin()
         run = Run(strategy, self.pool, max_steps=self.max_steps, deadline=deadline, record=record)
+        if self._names_pending:
+            run.after_setup = self._after_setup
+        return run
+
+    def run(self, strategy, deadline, record=0) -> Run:
+        run = self.new_run(strategy, deadline, record)
         run.execute(self.setup, self.threads, self.check)
         return run
+
+    def _after_setup(self, state) -> None:
+        """Fix which loads are points, once, before any controlled thread has run."""
+        self._names_pending = False
+        functions = [self.setup, self.check, *self.threads]
+        set_assigned_names(*assigned_names(functions, state))
+        self.backend.refresh()
 
     def __exit__(self, *exc) -> None:
         try:

@@ -248,6 +248,9 @@ class SettraceBackend:
     def thread_exit(self) -> None:
         sys.settrace(None)
 
+    def refresh(self) -> None:
+        """Points changed: local tracers are recomputed as frames start (caches were cleared)."""
+
 
 # --- 3.12+: sys.monitoring, INSTRUCTION events on learner code objects only ----------------
 
@@ -296,6 +299,11 @@ class MonitoringBackend:
     def thread_exit(self) -> None:
         pass
 
+    def refresh(self) -> None:
+        """Points changed: offsets disabled under the old points must be looked at again."""
+        if self.tool is not None:
+            sys.monitoring.restart_events()
+
     def _on_start(self, code, offset):
         mon = sys.monitoring
         if self.tool is not None and is_learner_file(code.co_filename):
@@ -307,9 +315,11 @@ class MonitoringBackend:
 
     def _on_instruction(self, code, offset):
         entry = _cache.get(id(code))
-        if entry is None or entry[0] is not code:
-            return sys.monitoring.DISABLE
-        where = entry[1].get(offset)
+        if entry is None or entry[0] is not code:  # points were recomputed: this code again
+            points = points_for(code, sys._getframe(1).f_globals)
+        else:
+            points = entry[1]
+        where = points.get(offset)
         if where is None:
             return sys.monitoring.DISABLE
         run = ACTIVE.run

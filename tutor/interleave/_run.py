@@ -117,6 +117,8 @@ class Run:
         self.done = allocate_lock()
         self.done.acquire()
         self.ring = deque(maxlen=record) if record else None
+        self.after_setup = None  # called with the state before any thread starts
+        self.watchdog = True  # interrupt a thread stuck outside any point (off when stepping)
         self.leaked: list[Worker] = []
 
     # -- who is calling -------------------------------------------------------------------
@@ -141,6 +143,8 @@ class Run:
                 self.aborted = True
                 self._unwind()  # threads that setup() started but never ran
                 raise
+            if self.after_setup is not None:
+                self.after_setup(self.state)
             for i, fn in enumerate(fns):
                 self.spawn(fn, (self.state,), f"T{i + 1}", False, None)
             self.phase = "threads"
@@ -177,7 +181,7 @@ class Run:
             if self.done.acquire(timeout=0.25):
                 return
             now = wall()
-            if (self.steps, self.seq) != last_progress:
+            if (self.steps, self.seq) != last_progress or not self.watchdog:
                 last_progress = (self.steps, self.seq)
                 last_change = now
             if now > self.deadline + STUCK_GRACE_S or now - last_change > STUCK_GRACE_S:

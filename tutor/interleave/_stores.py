@@ -3,8 +3,9 @@
 Loading an attribute that no code assigns after ``__init__`` (``self.lock``, ``self.items``)
 cannot race with anything: the object it yields is fixed. Such loads need no preemption point
 (the call or store that follows has its own), which halves the points of typical
-object-oriented code. Computed once per ``explore`` from the modules of the functions given,
-and the learner modules they refer to, so every schedule of one call sees the same points.
+object-oriented code. Computed once per ``explore``, right after the first ``setup()``, from
+the modules of the functions given and of the state's classes (and the learner modules they
+refer to), so every schedule of one call sees the same points.
 Code that assigns attributes dynamically (``setattr``, ``__dict__``, ``vars``) turns this off.
 """
 
@@ -103,31 +104,32 @@ def _modules_for(functions) -> list[types.ModuleType]:
     return list(found.values())
 
 
-def assigned_names(functions) -> tuple[frozenset | None, frozenset | None]:
+def assigned_names(functions, state=None) -> tuple[frozenset | None, frozenset | None]:
     """Attribute and global names assigned by the learner's code (None: assume all of them).
 
-    The modules of ``functions`` and the learner modules they refer to decide whether the
-    rule applies (no dynamic assignment there); every other learner module loaded adds the
-    names it assigns, in case the state's class lives there (more names: more points).
+    Scans the modules of ``functions``, of the shared state's class and of its fields' classes,
+    and the learner modules those refer to: the same code always gives the same names, so a
+    schedule replays the same in another process.
     """
+    roots = list(functions)
+    if state is not None:
+        roots.append(type(state))
+        fields = getattr(state, "__dict__", None)
+        values = list(fields.values()) if isinstance(fields, dict) else []
+        if isinstance(state, (list, tuple)):
+            values += list(state)
+        elif isinstance(state, dict):
+            values += list(state.values())
+        roots.extend(type(v) for v in values[:100])
+    modules = _modules_for(roots)
+    if not modules:
+        return None, None
     attrs: set[str] = set()
     globs: set[str] = set()
-    related = _modules_for(functions)
-    if not related:
-        return None, None
-    for module in related:
+    for module in modules:
         module_attrs, module_globs = _scan_module(module)
         if module_attrs is None:
             return None, None
         attrs |= module_attrs
         globs |= module_globs
-    related_ids = {id(m) for m in related}
-    for module in list(sys.modules.values()):
-        file = getattr(module, "__file__", None)
-        if id(module) in related_ids or not isinstance(module, types.ModuleType) or not file:
-            continue
-        if is_learner_file(file):
-            module_attrs, module_globs = _scan_module(module)
-            attrs |= module_attrs or frozenset()
-            globs |= module_globs
     return frozenset(attrs), frozenset(globs)

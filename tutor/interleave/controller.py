@@ -76,11 +76,8 @@ class Controller:
 
     def _drive(self) -> None:
         try:
-            self._handoff.begin()
-            from ._run import Run
-
-            run = Run(self._handoff, self._session.pool, max_steps=self._session.max_steps,
-                      deadline=math.inf, record=TIMELINE_RING)
+            run = self._session.new_run(self._handoff, math.inf, record=TIMELINE_RING)
+            run.watchdog = False  # a person may think for minutes between two steps
             self._run = run
             run.execute(self._session.setup, self._session.threads, self._session.check)
         except BaseException as exc:  # noqa: BLE001 - reported to the caller

@@ -1,4 +1,4 @@
-# Wrong: checking without the connection and without sleeping is a busy-wait: it burns a CPU while waiting.
+# Wrong: checking under a lock without sleeping is still a busy-wait: it burns a CPU (and the GIL) while waiting.
 """A background worker that runs jobs stored through a database connection pool."""
 
 import threading

@@ -126,12 +126,11 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _summary(report: Report, total: int, elapsed: float, output: str | None) -> None:
-    counts = ", ".join(f"{n} {status}" for status, n in report.counts().items()) or "nothing"
     shard = f" (shard {report.shard} of a batch of {report.batch_size})" if report.shard else ""
     target = f" -> {output}" if output not in (None, "-") else ""
     print(
         f"tutor: graded {len(report.rows)}/{total} files{shard} in {elapsed:.1f} s: "
-        f"{counts}{target}",
+        f"{report.tally()}{target}",
         file=sys.stderr,
     )
 

@@ -42,8 +42,10 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     except ReportError as exc:
         raise UsageError(str(exc)) from None
     write_report(merged, format_for_path(args.output, args.format), args.output)
-    counts = ", ".join(f"{n} {status}" for status, n in merged.counts().items()) or "no rows"
-    print(f"tutor: merged {len(named)} reports: {len(merged.rows)} rows, {counts}", file=sys.stderr)
+    print(
+        f"tutor: merged {len(named)} reports: {len(merged.rows)} rows, {merged.tally()}",
+        file=sys.stderr,
+    )
     for problem in problems:
         print(f"tutor: warning: {problem}", file=sys.stderr)
     return 1 if problems else 0

@@ -1,4 +1,4 @@
-# Wrong: giving the connection back between polls ends the starvation, but it is still polling: the worker wakes up on a timer, not when a job arrives.
+# Wrong: a longer sleep between checks burns less CPU but is still polling: the worker wakes on a timer, not when a job arrives, and each job waits up to a whole interval.
 """A background worker that runs jobs stored through a database connection pool."""
 
 import threading
@@ -16,10 +16,8 @@ class JobRunner:
             self._pending.append(job)
 
     def work_one(self):
-        while True:
-            with self._pool:
-                if self._pending:
-                    job = self._pending.pop(0)
-                    self.done.append(job)
-                    return
+        while not self._pending:
             time.sleep(0.05)
+        with self._pool:
+            job = self._pending.pop(0)
+            self.done.append(job)
