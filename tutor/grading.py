@@ -274,7 +274,12 @@ def summarize_stacks(stacks: str) -> list[str]:
 
 def _timeout_failure(records: _Records, run: RunResult, timeout_s: float) -> Failure:
     stacks = run.channels.get("stacks", b"").decode("utf-8", errors="replace").strip()
-    if records.finished:
+    if records.finished and not records.results:
+        head = (
+            f"no test could run (collection failed), and the run did not end within "
+            f"{timeout_s:g} s"
+        )
+    elif records.finished:
         head = (
             f"all {len(records.results)} tests finished, but the program did not exit within "
             f"{timeout_s:g} s: a non-daemon thread is still running"

@@ -32,6 +32,7 @@ def test_a_sound_course_validates(tmp_path: Path) -> None:
             "starter": ["failed", "failed"],
             "solution": ["passed", "passed"],
             "problems": [],
+            "failures": [],
         }
     ]
 
@@ -53,6 +54,10 @@ def test_a_wrong_solution_and_a_passing_starter_are_named_with_their_seed(
     assert entry["starter"] == ["passed"] and entry["solution"] == ["failed"]
     assert entry["problems"][0] == "the starter passes with seed 0; it must fail"
     assert entry["problems"][1].startswith("the solution failed with seed 0: assertion:")
+    (failure,) = entry["failures"]
+    assert failure["seed"] == 0 and failure["kind"] == "assertion" and failure["message"]
+    human = validate(course)
+    assert "seed 0, how it failed:" in human.stdout
 
 
 def test_a_course_that_does_not_load_reports_its_defects(tmp_path: Path) -> None:

@@ -5,7 +5,6 @@ Only learner code and synchronisation events appear; stdlib and tutor internals 
 
 from __future__ import annotations
 
-import linecache
 import os
 import sys
 
@@ -251,6 +250,8 @@ def _where_current(ts) -> str:
 
 def build_timeline(run, names: list[str]) -> list[dict]:
     """Steps of the recorded run, consecutive steps on one line merged, internals left out."""
+    import linecache  # only when a failure is reported: keeps the import of the package light
+
     steps: list[dict] = []
     for index, filename, line, event in run.ring or ():
         if not filename and event != "finished":

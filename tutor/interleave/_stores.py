@@ -17,7 +17,7 @@ import types
 from ._runtime import is_learner_file
 
 _CONSTRUCTORS = frozenset({"__init__", "__new__", "__post_init__", "__init_subclass__"})
-_DYNAMIC = frozenset({"setattr", "delattr", "vars", "globals", "__dict__", "__setattr__"})
+_DYNAMIC = frozenset({"setattr", "delattr", "vars", "__dict__", "__setattr__"})
 _per_module: dict[int, tuple[object, int, frozenset | None, frozenset]] = {}
 
 

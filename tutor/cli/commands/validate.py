@@ -50,6 +50,8 @@ class ExerciseCheck:
     starter: list[str | None] = field(default_factory=list)
     solution: list[str | None] = field(default_factory=list)
     problems: list[tuple[int, str]] = field(default_factory=list)  # (sort key, text)
+    # A solution that fails: the seed and the failure itself (the interleaving that shows it).
+    failures: list[dict[str, Any]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.starter = [None] * self.repeat
@@ -66,6 +68,7 @@ class ExerciseCheck:
             "starter": self.starter,
             "solution": self.solution,
             "problems": [text for _, text in sorted(self.problems)],
+            "failures": sorted(self.failures, key=lambda f: f["seed"]),
         }
 
 
@@ -82,6 +85,12 @@ def _judge(check: ExerciseCheck, which: str, seed: int, verdict: Verdict) -> Non
         check.problems.append((order, f"the starter could not be graded with seed {seed}{why}"))
     elif which == "solution" and verdict.status != "passed":
         check.problems.append((order, f"the solution {verdict.status} with seed {seed}{why}"))
+        if verdict.failure is not None:
+            failure = verdict.failure
+            check.failures.append(
+                {"seed": seed, "kind": failure.kind, "message": failure.message,
+                 "schedule": failure.schedule, "timeline": failure.timeline}
+            )  # fmt: skip
 
 
 def _grade_one(exercise: Exercise, which: str, seed: int, cancel: threading.Event) -> Verdict | str:
@@ -153,6 +162,8 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
                   f"solution: {_tally(check.solution)}")  # fmt: skip
             for _, problem in sorted(check.problems):
                 print(f"        {problem}")
+            for failure in sorted(check.failures, key=lambda f: f["seed"])[:1]:
+                _print_failure(failure)
         bad = sum(not check.ok for check in checks)
         runs = 2 * args.repeat * len(checks)
         summary = "sound" if ok else f"{bad} of {len(checks)} exercises have problems"
@@ -165,3 +176,16 @@ def _tally(statuses: list[str | None]) -> str:
     for status in statuses:
         counts[status or "not run"] = counts.get(status or "not run", 0) + 1
     return ", ".join(f"{status} x{n}" if n > 1 else status for status, n in counts.items())
+
+
+def _print_failure(failure: dict[str, Any], max_lines: int = 40) -> None:
+    """Show the first failing seed's interleaving, so the author sees why, not just that."""
+    lines = failure["message"].splitlines()
+    print(f"        seed {failure['seed']}, how it failed:")
+    for line in lines[:max_lines]:
+        print(f"          {line}")
+    if len(lines) > max_lines:
+        print(f"          [... {len(lines) - max_lines} more lines]")
+    if failure["schedule"]:
+        print(f"          schedule: {failure['schedule']} (replay: tutor check ID --file "
+              f"solution.py --seed {failure['seed']})")  # fmt: skip
