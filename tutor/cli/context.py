@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from functools import cached_property
@@ -48,6 +49,20 @@ class Context:
             raise UsageError(
                 f"unknown exercise {exercise_id!r}; `tutor list` shows the ids ({known}{more})"
             ) from None
+
+
+def add_jobs_option(parser: argparse.ArgumentParser) -> None:
+    """``--jobs N``: how many gradings run at once (grade and validate share it)."""
+    from tutor.batch import default_jobs
+
+    parser.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        default=None,
+        metavar="N",
+        help=f"gradings run at once (default: the number of cores, {default_jobs()} here)",
+    )
 
 
 def print_json(data: Any) -> None:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from tutor.batch import default_jobs, discover, grade_batch, select_shard
-from tutor.cli.context import Context, UsageError
+from tutor.cli.context import Context, UsageError, add_jobs_option
 from tutor.reports import (
     FORMATS,
     Report,
@@ -31,14 +31,7 @@ INTERRUPTED = 130
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("dir", metavar="DIR", help="one folder per learner, one file per exercise")
-    parser.add_argument(
-        "--jobs",
-        "-j",
-        type=int,
-        default=None,
-        metavar="N",
-        help=f"gradings run at once (default: the number of cores, {default_jobs()} here)",
-    )
+    add_jobs_option(parser)
     parser.add_argument(
         "--shard",
         metavar="I/N",

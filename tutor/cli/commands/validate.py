@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from tutor.batch import default_jobs
-from tutor.cli.context import Context, UsageError, print_json
+from tutor.cli.context import Context, UsageError, add_jobs_option, print_json
 from tutor.course import Exercise, find_defects
 from tutor.grading import grade
 from tutor.verdict import Verdict
@@ -31,14 +31,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--repeat", type=int, default=1, metavar="N", help="grade each file with seeds 0..N-1"
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
-    parser.add_argument(
-        "--jobs",
-        "-j",
-        type=int,
-        default=None,
-        metavar="N",
-        help=f"gradings run at once (default: the number of cores, {default_jobs()} here)",
-    )
+    add_jobs_option(parser)
 
 
 @dataclass
