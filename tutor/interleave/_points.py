@@ -330,6 +330,10 @@ class MonitoringBackend:
 
 def make_backend():
     """The cheapest safe backend for this interpreter."""
+    # ``points_for`` needs ``dis``. Imported lazily there, it could first be imported while the
+    # backend is live, and ``dis``'s own import runs code (``eval`` in namedtuple, "<string>")
+    # that reaches ``points_for`` with ``dis`` half-initialised (seen on 3.12 and 3.13).
+    import dis  # noqa: F401
     if sys.version_info >= (3, 12):
         return MonitoringBackend()
     return SettraceBackend()

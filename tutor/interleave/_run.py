@@ -27,9 +27,12 @@ from ._runtime import (
     learner_frame,
     wall,
 )
+from ._stall import StallClock
 from ._workers import STUCK_GRACE_S, Worker, async_raise
 
 RUNNABLE, BLOCKED, FINISHED = 0, 1, 2
+#: how often the explorer's thread looks whether the running thread still makes progress
+WATCH_INTERVAL_S = 0.25
 SLEEP = object()  # what a sleeping thread waits for
 
 #: a thread that runs this many points in a row while others could run yields (fairness)
@@ -174,17 +177,24 @@ class Run:
             ACTIVE.run = None
 
     def _wait_done(self) -> None:
-        """Wait for the schedule to end; interrupt a thread that stops reaching points."""
-        last_progress = (-1, -1)
-        last_change = wall()
+        """Wait for the schedule to end; interrupt a thread that stops reaching points.
+
+        "Stops" is measured on the running thread's own time (``StallClock``), not the wall
+        clock: on a loaded machine the OS may leave a runnable thread without a CPU for
+        seconds, and that must not turn a correct program into a "starvation" verdict. The
+        budget needs no check here: a thread that makes progress checks it itself.
+        """
+        last_progress = None
+        clock = None
         while True:
-            if self.done.acquire(timeout=0.25):
+            if self.done.acquire(timeout=WATCH_INTERVAL_S):
                 return
-            now = wall()
-            if (self.steps, self.seq) != last_progress or not self.watchdog:
-                last_progress = (self.steps, self.seq)
-                last_change = now
-            if now > self.deadline + STUCK_GRACE_S or now - last_change > STUCK_GRACE_S:
+            progress = (self.steps, self.seq, self.current)
+            if progress != last_progress or not self.watchdog or clock is None:
+                last_progress = progress
+                ts = self.current
+                clock = StallClock(ts.worker.native_id, ts.worker.cpu_clock) if ts else None
+            elif clock.stalled() > STUCK_GRACE_S:
                 self._stuck()
                 return
 
@@ -205,9 +215,9 @@ class Run:
         if ts is not None:
             async_raise(ts.worker.ident, Abort)
             if self.done.acquire(timeout=STUCK_GRACE_S):
+                async_raise(ts.worker.ident, None)  # cancel it if it was not delivered
                 return
-            self.leaked.append(ts.worker)
-            ts.status = FINISHED
+            self._give_up(ts)
 
     def _unwind(self) -> None:
         """Let every unfinished thread unwind (raising Abort inside it), one at a time."""
@@ -220,11 +230,18 @@ class Run:
             ts.worker.gate.release()
             if not self.done.acquire(timeout=STUCK_GRACE_S):
                 async_raise(ts.worker.ident, Abort)
-                if not self.done.acquire(timeout=STUCK_GRACE_S):
-                    self.leaked.append(ts.worker)
-                    ts.status = FINISHED
+                if self.done.acquire(timeout=STUCK_GRACE_S):
+                    async_raise(ts.worker.ident, None)  # cancel it if it was not delivered
+                else:
+                    self._give_up(ts)
         self.current = None
         self.current_ident = None
+
+    def _give_up(self, ts: ThreadState) -> None:
+        """Leave a thread that cannot be stopped; its OS thread ends if it ever gets free."""
+        ts.worker.retired = True
+        self.leaked.append(ts.worker)
+        ts.status = FINISHED
 
     # -- threads ----------------------------------------------------------------------------
 
@@ -263,7 +280,8 @@ class Run:
         if ts.thread is not None and hasattr(ts.thread, "_is_stopped"):
             ts.thread._is_stopped = True
         self.wake(ts)
-        self.pool.idle.append(ts.worker)
+        if not ts.worker.retired and not self.pool.closed:
+            self.pool.idle.append(ts.worker)
         if not self.aborted:
             cands = self.candidates(ts)
             if cands:
@@ -352,8 +370,7 @@ class Run:
     def _raise_abort(self, me: ThreadState) -> None:
         me.aborts += 1
         if me.aborts > 1000:  # the learner's code keeps swallowing Abort: park it for good
-            self.leaked.append(me.worker)
-            me.status = FINISHED
+            self._give_up(me)
             self.done.release()
             forever = allocate_lock()
             forever.acquire()

@@ -7,8 +7,10 @@ reuses a few: each waits on its gate for a job (a ThreadState), runs it, and wai
 from __future__ import annotations
 
 import threading
+from _thread import get_native_id
 
-from ._runtime import allocate_lock, start_thread
+from ._runtime import Abort, allocate_lock, start_thread
+from ._stall import cpu_clock_of
 
 #: how long to wait for a thread that should stop before giving up on it
 STUCK_GRACE_S = 2.0
@@ -25,18 +27,28 @@ class Worker:
         self.exited.acquire()
         self.job = None
         self.alive = True
+        #: given up on (stuck in a job): when that job ends at last, the thread exits
+        self.retired = False
+        self.native_id = None  # set by the thread itself, for the stuck-thread watchdog
         self.ident = start_thread(self._main, ())
+        self.cpu_clock = cpu_clock_of(self.ident)  # safe: the thread waits on its gate
 
     def _main(self) -> None:
+        self.native_id = get_native_id()
         backend = self.pool.backend
         try:
             while True:
-                self.gate.acquire()
-                ts = self.job
-                if ts is None:
-                    break
-                backend.thread_enter()  # a tracer that raised Abort was unset by CPython
-                ts.run.thread_body(ts)
+                try:
+                    self.gate.acquire()
+                    ts = self.job
+                    if ts is None:
+                        break
+                    backend.thread_enter()  # a tracer that raised Abort was unset by CPython
+                    ts.run.thread_body(ts)
+                except Abort:  # an asynchronous Abort that landed after its job was over
+                    pass
+                if self.retired or self.pool.closed:
+                    break  # nobody will hand this thread another job: let it end
         finally:
             backend.thread_exit()
             self.alive = False
@@ -50,10 +62,15 @@ class WorkerPool:
         self.backend = backend
         self.idle: list[Worker] = []
         self.workers: list[Worker] = []
+        self.closed = False
         self._dummies: dict[tuple[int, str], threading.Thread] = {}
 
     def take(self, ts) -> Worker:
-        worker = self.idle.pop() if self.idle else None
+        worker = None
+        while self.idle and worker is None:
+            worker = self.idle.pop()
+            if worker.retired or not worker.alive:
+                worker = None
         if worker is None:
             worker = Worker(self)
             self.workers.append(worker)
@@ -72,6 +89,7 @@ class WorkerPool:
     def shutdown(self) -> list[Worker]:
         """Stop every worker; returns the ones that could not be stopped (stuck for good)."""
         stuck = []
+        self.closed = True
         for worker in self.workers:
             if worker in self.idle:
                 worker.job = None
@@ -87,11 +105,15 @@ class WorkerPool:
 
 
 def async_raise(ident, exc_type) -> None:
-    """Raise ``exc_type`` in another thread at its next bytecode (last resort for stuck code)."""
+    """Raise ``exc_type`` in another thread at its next bytecode (last resort for stuck code).
+
+    ``None`` cancels one still pending, so that it cannot strike the thread's next job.
+    """
     try:
         import ctypes
 
         set_async_exc = ctypes.pythonapi.PyThreadState_SetAsyncExc
-        set_async_exc(ctypes.c_ulong(ident), ctypes.py_object(exc_type))
+        exc = None if exc_type is None else ctypes.py_object(exc_type)  # None: NULL, cancel
+        set_async_exc(ctypes.c_ulong(ident), exc)
     except Exception:  # noqa: BLE001 - best effort only
         pass
