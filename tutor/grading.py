@@ -9,6 +9,7 @@ files never do, and anything short of a complete, consistent set of records is `
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import secrets
@@ -59,7 +60,22 @@ def grade(
     tests = Path(exercise.test_path).read_bytes()
     submission = Path(path).read_bytes()
     limit = timeout_s if timeout_s is not None else (exercise.timeout_s or DEFAULT_TIMEOUT_S)
-    return grade_source(exercise.id, tests, submission, seed=seed, timeout_s=limit, cancel=cancel)
+    verdict = grade_source(
+        exercise.id, tests, submission, seed=seed, timeout_s=limit, cancel=cancel
+    )
+    return _in_terms_of_exercise(verdict, getattr(exercise, "kind", None))
+
+
+def _in_terms_of_exercise(verdict: Verdict, exercise_kind: str | None) -> Verdict:
+    """Name an interleaving's broken assertion after the exercise's kind of bug.
+
+    The explorer reports a failed check as "assertion", which reads as a race; in a starvation
+    exercise the check that failed is the one that caught a thread spinning or never served.
+    """
+    failure = verdict.failure
+    if failure is not None and failure.kind == "race" and exercise_kind == "starvation":
+        return dataclasses.replace(verdict, failure=dataclasses.replace(failure, kind="starvation"))
+    return verdict
 
 
 def grade_source(

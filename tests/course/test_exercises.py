@@ -2,9 +2,10 @@
 
 Through the real grader (sandboxed child processes, the interleaving explorer), every starter
 and every tempting wrong fix in ``exercises/<id>/wrong/`` must fail its hidden tests and every
-reference solution must pass. Starters and solutions run on two seeds; each wrong fix runs on
-one (alternating), to keep the suite inside its time budget. ``tutor validate --repeat 20``
-covers more seeds; docs/exercises.md lists what each wrong fix gets wrong.
+reference solution must pass. Solutions run on two seeds; each starter and wrong fix on one
+(the seeds take turns), to keep the suite inside its time budget. ``tutor validate --repeat 20``
+covers twenty seeds for starters and solutions; docs/exercises.md lists what each wrong fix
+gets wrong.
 """
 
 from __future__ import annotations
@@ -39,16 +40,20 @@ def _wrong_fixes(exercise_id: str) -> list[Path]:
     return sorted((EXERCISES_DIR / exercise_id / "wrong").glob("*.py"))
 
 
+def _case(exercise_id: str, file_name: str, seed: int) -> pytest.param:
+    label = Path(file_name).stem
+    return pytest.param(exercise_id, file_name, seed, id=f"{exercise_id}-{label}-s{seed}")
+
+
 def _grading_cases() -> list[pytest.param]:
+    """Solutions on every seed; starters and wrong fixes on one seed each, taking turns."""
     cases = []
-    for exercise_id in _exercise_ids():
-        for seed in SEEDS:
-            cases.append(pytest.param(exercise_id, "starter.py", seed, id=f"{exercise_id}-starter-s{seed}"))
-            cases.append(pytest.param(exercise_id, "solution.py", seed, id=f"{exercise_id}-solution-s{seed}"))
+    for number, exercise_id in enumerate(_exercise_ids()):
+        cases += [_case(exercise_id, "solution.py", seed) for seed in SEEDS]
+        cases.append(_case(exercise_id, "starter.py", SEEDS[number % len(SEEDS)]))
         for index, path in enumerate(_wrong_fixes(exercise_id)):
-            name = f"wrong/{path.name}"
-            seed = SEEDS[index % len(SEEDS)]
-            cases.append(pytest.param(exercise_id, name, seed, id=f"{exercise_id}-{path.stem}-s{seed}"))
+            seed = SEEDS[(number + index + 1) % len(SEEDS)]
+            cases.append(_case(exercise_id, f"wrong/{path.name}", seed))
     return cases
 
 

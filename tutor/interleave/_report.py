@@ -10,6 +10,9 @@ import sys
 
 from ._runtime import MAIN, learner_frame
 
+#: learners read failures in an 80-column terminal (``tutor check``)
+WIDTH = 80
+
 _KIND_TITLES = {
     "assertion": "A thread interleaving breaks your code",
     "deadlock": "Deadlock: every thread is blocked",
@@ -31,14 +34,24 @@ class InterleavingFailure(AssertionError):
         super().__init__(self.render())
 
     def render(self) -> str:
+        """The message, the timeline and the schedule.
+
+        Every line but the first fits ``WIDTH`` columns. The first is the one-line message that
+        the grader, the UI and ``tutor check --json`` take as it is (a terminal wraps prose
+        well enough; it is the table that must not wrap).
+        """
         lines = [f"{_KIND_TITLES.get(self.kind, self.kind)}: {self.message}"]
         if self.timeline:
             lines.append("")
-            lines.append("How it happened (one column per thread, top to bottom):")
             lines.extend(render_timeline(self.timeline, self.thread_names))
         if self.schedule:
             lines.append("")
-            lines.append(f"Schedule: {self.schedule}  (tutor.interleave.replay reruns it exactly)")
+            note = "  (tutor.interleave.replay reruns it exactly)"
+            if len(f"Schedule: {self.schedule}{note}") <= WIDTH:
+                lines.append(f"Schedule: {self.schedule}{note}")
+            else:
+                lines.append(f"Schedule: ({note.strip()[1:-1]})")
+                lines.extend("  " + part for part in _wrap_schedule(self.schedule, WIDTH - 2))
         return "\n".join(lines)
 
     def __reduce__(self):
@@ -87,7 +100,11 @@ def name_of(run, obj) -> str:
         return cache[key]
     name = None
     frames = sys._current_frames()
-    for ts in run.threads:
+    if run.state is not None:
+        # A path from the shared state is the same whichever thread looks at it: in a
+        # symmetric transfer(src, dst) the lock T2 holds is its `src.lock` but T1's `dst.lock`.
+        name = _scan(run.state, _state_name(run), obj, 3)
+    for ts in run.threads if name is None else ():
         if ts.worker is None:
             continue
         frame = learner_frame(frames.get(ts.worker.ident))
@@ -99,8 +116,6 @@ def name_of(run, obj) -> str:
             frame = learner_frame(frame.f_back)
         if name:
             break
-    if name is None and run.state is not None:
-        name = _scan(run.state, "state", obj, 3)
     if name is None:
         name = _global_name(run, obj, frames)
     if name is None:
@@ -108,6 +123,18 @@ def name_of(run, obj) -> str:
         name = f"created at {os.path.basename(site[0])}:{site[1]}" if site else "(unnamed)"
     cache[key] = name
     return name
+
+
+def _state_name(run) -> str:
+    """What the threads call the state: their common first parameter's name, else ``state``."""
+    names = set()
+    for ts in run.threads:
+        code = getattr(ts.fn, "__code__", None)
+        first = 1 if hasattr(ts.fn, "__self__") else 0  # a bound method: skip `self`
+        if code is None or code.co_argcount <= first or ts.args != (run.state,):
+            continue
+        names.add(code.co_varnames[first])
+    return names.pop() if len(names) == 1 else "state"
 
 
 def _global_name(run, obj, frames):
@@ -293,23 +320,74 @@ def _fold_repeats(steps: list[dict]) -> list[dict]:
     return out
 
 
-def render_timeline(timeline: list[dict], names: list[str], total: int = 120) -> list[str]:
+def render_timeline(timeline: list[dict], names: list[str], total: int = WIDTH) -> list[str]:
+    """One column per thread, ``total`` columns wide (for up to 3 threads; more get 16 each).
+
+    The file most steps are in is named once, in the heading; rows show its line numbers
+    alone, and other files by a shortened name. Source text is cut (with an ellipsis) before
+    the event, which says what the step did.
+    """
     cols = [n for n in names if any(s["thread"] == n for s in timeline)] or names
-    width = max(28, (total - 2 - 3 * (len(cols) - 1)) // max(len(cols), 1))
+    width = max(16, (total - 2 - 3 * (len(cols) - 1)) // max(len(cols), 1))
     col = {n: i for i, n in enumerate(cols)}
-    out = ["  " + " | ".join(n.ljust(width) for n in cols)]
+    files = [s["file"] for s in timeline if s["file"]]
+    main_file = max(set(files), key=files.count) if files else ""
+    heading = "How it happened (one column per thread"
+    out = _wrap_words(heading + (f"; lines of {main_file}):" if main_file else "):"), total)
+    out.append("  " + " | ".join(_fit(n, width).ljust(width) for n in cols).rstrip())
     out.append("  " + "-+-".join("-" * width for _ in cols))
     prev = None
     for step in timeline:
-        where = f"{step['file']}:{step['line']}" if step["file"] else ""
-        text = f"{where} {step['source']}".strip()
-        if step["event"]:
-            text = f"{text}  [{step['event']}]" if text else f"[{step['event']}]"
-        if len(text) > width:
-            text = text[: width - 1] + "…"
-        cells = [" " * width for _ in cols]
-        cells[col.get(step["thread"], 0)] = text.ljust(width)
         marker = "->" if prev is not None and prev != step["thread"] else "  "
-        out.append(marker + " | ".join(cells).rstrip())
+        for text in _cell(step, main_file, width):
+            cells = [" " * width for _ in cols]
+            cells[col.get(step["thread"], 0)] = text.ljust(width)
+            out.append(marker + " | ".join(cells).rstrip())
+            marker = "  "
         prev = step["thread"]
     return out
+
+
+def _cell(step: dict, main_file: str, width: int) -> list[str]:
+    """``line source [event]`` in ``width`` columns; if it does not fit, the event goes on a
+    second line, and whatever is still too long is cut with an ellipsis."""
+    if not step["file"]:
+        where = ""
+    elif step["file"] == main_file:
+        where = str(step["line"])
+    else:
+        where = f"{_short_file(step['file'])}:{step['line']}"
+    event = f"[{step['event']}]" if step["event"] else ""
+    first = f"{where} {step['source']}".strip()
+    one_line = f"{first} {event}".strip()
+    if len(one_line) <= width or not (first and event):
+        return [_fit(one_line, width)]
+    return [_fit(first, width), _fit("  " + event, width)]
+
+
+def _short_file(name: str) -> str:
+    stem = name[:-3] if name.endswith(".py") else name
+    return _fit(stem, 12)
+
+
+def _fit(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: max(width - 1, 0)] + "\u2026"
+
+
+def _wrap_words(text: str, width: int) -> list[str]:
+    import textwrap
+
+    return textwrap.wrap(text, width, break_on_hyphens=False) or [text]
+
+
+def _wrap_schedule(schedule: str, width: int) -> list[str]:
+    """The schedule string, broken after commas if it is long (``replay`` ignores whitespace)."""
+    lines = [""]
+    for part in schedule.split(","):
+        piece = part if not lines[-1] else "," + part
+        if lines[-1] and len(lines[-1]) + len(piece) + 1 > width:
+            lines[-1] += ","
+            lines.append(part)
+        else:
+            lines[-1] += piece
+    return lines

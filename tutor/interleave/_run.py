@@ -215,7 +215,6 @@ class Run:
         if ts is not None:
             async_raise(ts.worker.ident, Abort)
             if self.done.acquire(timeout=STUCK_GRACE_S):
-                async_raise(ts.worker.ident, None)  # cancel it if it was not delivered
                 return
             self._give_up(ts)
 
@@ -230,9 +229,7 @@ class Run:
             ts.worker.gate.release()
             if not self.done.acquire(timeout=STUCK_GRACE_S):
                 async_raise(ts.worker.ident, Abort)
-                if self.done.acquire(timeout=STUCK_GRACE_S):
-                    async_raise(ts.worker.ident, None)  # cancel it if it was not delivered
-                else:
+                if not self.done.acquire(timeout=STUCK_GRACE_S):
                     self._give_up(ts)
         self.current = None
         self.current_ident = None

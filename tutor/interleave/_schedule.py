@@ -17,7 +17,10 @@ def encode(deviations) -> str:
 
 
 def decode(schedule: str) -> list[tuple[int, int]]:
-    if not isinstance(schedule, str) or not schedule.startswith(PREFIX):
+    if not isinstance(schedule, str):
+        raise ValueError(f"not a tutor.interleave schedule: {schedule!r}")
+    schedule = "".join(schedule.split())  # a long schedule is shown broken over lines
+    if not schedule.startswith(PREFIX):
         raise ValueError(f"not a tutor.interleave schedule: {schedule!r}")
     out = []
     for part in filter(None, schedule[len(PREFIX):].split(",")):

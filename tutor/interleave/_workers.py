@@ -107,13 +107,14 @@ class WorkerPool:
 def async_raise(ident, exc_type) -> None:
     """Raise ``exc_type`` in another thread at its next bytecode (last resort for stuck code).
 
-    ``None`` cancels one still pending, so that it cannot strike the thread's next job.
+    Never call it with NULL to cancel one: on 3.11 that leaves the interpreter-wide "async
+    exception pending" flag set for good, and threads then livelock on the GIL (seen). A late
+    Abort is caught in ``Worker._main`` instead.
     """
     try:
         import ctypes
 
         set_async_exc = ctypes.pythonapi.PyThreadState_SetAsyncExc
-        exc = None if exc_type is None else ctypes.py_object(exc_type)  # None: NULL, cancel
-        set_async_exc(ctypes.c_ulong(ident), exc)
+        set_async_exc(ctypes.c_ulong(ident), ctypes.py_object(exc_type))
     except Exception:  # noqa: BLE001 - best effort only
         pass

@@ -1,0 +1,109 @@
+"""The stuck-thread watchdog: it catches real stalls, not a busy machine, and leaves nothing behind.
+
+A thread that stops reaching scheduling points (an endless loop over locals, a wait outside
+threading) is reported as starvation. A thread the OS simply does not run for seconds (a loaded
+CI machine) must not be: that flake turned a correct solution into a verdict. And once
+``explore`` has returned, no engine thread may keep the process alive.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from types import SimpleNamespace as NS
+
+import pytest
+
+from tutor.interleave import InterleavingFailure, explore
+
+pytestmark = pytest.mark.usefixtures("clean_process")
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def _count(n):
+    """Local work only: no scheduling point inside (loads of locals and builtins)."""
+    total = 0
+    for i in range(n):
+        total += i
+    return total
+
+
+@pytest.mark.leaks_threads  # the OS thread may need a moment to leave once interrupted
+def test_an_endless_loop_over_locals_is_reported_as_starvation():
+    def spinner(s):
+        s.started = True
+        while True:
+            _count(1000)
+
+    with pytest.raises(InterleavingFailure) as info:
+        explore(NS, [spinner])
+    assert info.value.kind == "starvation"
+    assert "without reaching a point the scheduler controls" in info.value.message
+    assert "test_stuck_threads.py" in info.value.message  # where it was stuck
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    not (hasattr(os, "SCHED_IDLE") and hasattr(os, "sched_setaffinity")),
+    reason="needs Linux scheduling policies to starve one thread for real",
+)
+def test_a_thread_the_os_does_not_run_is_not_taken_for_a_stuck_one():
+    """The running thread is made SCHED_IDLE and pinned to a CPU that a hog keeps busy.
+
+    It then gets a fraction of a percent of that CPU: its few milliseconds of local work take
+    seconds of wall time, with no scheduling point in between. Measured by the wall clock
+    (the watchdog before the fix) that was "stuck for more than 2 s".
+    """
+    cpu = min(os.sched_getaffinity(0))
+    hog = subprocess.Popen(
+        [sys.executable, "-c", f"import os\nos.sched_setaffinity(0, {{{cpu}}})\nwhile True: pass"]
+    )
+    try:
+        def starved(s):
+            os.sched_setaffinity(0, {cpu})  # 0: the calling thread only
+            os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+            s.total = _count(40_000)
+
+        report = explore(lambda: NS(total=None), [starved],
+                         lambda s: s.total == _count(40_000) or pytest.fail(s.total),
+                         max_schedules=1)
+    finally:
+        hog.kill()
+        hog.wait()
+    assert report.schedules == 1  # and no InterleavingFailure("starvation")
+
+
+EXITS_PROMPTLY = textwrap.dedent("""
+    import os, sys, time
+    sys.path.insert(0, {repo!r})
+    from tutor.interleave import InterleavingFailure, explore
+
+    r, w = os.pipe()
+
+    def blocked(s):
+        s.append(1)
+        os.read(r, 1)  # I/O is not controlled: the watchdog has to give up on this thread
+
+    try:
+        explore(list, [blocked])
+    except InterleavingFailure as exc:
+        print(exc.kind, flush=True)
+    os.write(w, b"x")  # the abandoned worker gets free after explore has returned
+    deadline = time.monotonic() + 10
+    while len(os.listdir("/proc/self/task")) > 1 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    print("threads left", len(os.listdir("/proc/self/task")) - 1, flush=True)
+""")
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/task"), reason="counts OS threads in /proc")
+def test_the_process_exits_promptly_after_the_watchdog_gave_up_on_a_thread():
+    result = subprocess.run(
+        [sys.executable, "-c", EXITS_PROMPTLY.format(repo=REPO)],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[:2] == ["starvation", "threads left 0"], result.stdout
