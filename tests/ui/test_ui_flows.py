@@ -297,3 +297,17 @@ async def test_text_with_brackets_is_shown_as_written_not_as_markup() -> None:
         await pilot.pause()
         assert "sorted([a, b], key=...)" in str(screen.query_one("#task-text", Static).render())
         assert any("sorted([a, b]" in n.message for n in app._notifications)
+
+
+async def test_coming_back_to_the_map_keeps_the_highlight_where_it_was() -> None:
+    from tutor.ui.screens.course_map import LESSON_PREFIX
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_lesson(pilot, "02-deadlocks")
+        assert isinstance(app.screen, LessonScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, CourseMapScreen)
+        option_list = app.screen.query_one("#map-list", OptionList)
+        assert option_list.highlighted_option.id == LESSON_PREFIX + "02-deadlocks"

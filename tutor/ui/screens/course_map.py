@@ -76,8 +76,14 @@ class CourseMapScreen(Screen[None]):
 
     # -- progress ------------------------------------------------------------------------
 
-    def show_statuses(self, statuses: dict[str, str], last_exercise: str | None) -> None:
-        """Fill in each exercise's status (called once the learner's state has loaded)."""
+    def show_statuses(
+        self, statuses: dict[str, str], last_exercise: str | None, *, move_highlight: bool = True
+    ) -> None:
+        """Fill in each exercise's status (called once the learner's state has loaded).
+
+        ``move_highlight`` puts the highlight on "continue where I left off"; coming back from
+        a lesson or an exercise keeps it where the learner left it instead.
+        """
         self.statuses = dict(statuses)
         option_list = self.query_one("#map-list", OptionList)
         for exercise in self.course.exercises:
@@ -91,7 +97,7 @@ class CourseMapScreen(Screen[None]):
         line.append(f" {passed}/{total} passed")
         self.query_one("#map-progress", Static).update(line)
         self.continue_id = self._continue_target(last_exercise)
-        if self.continue_id is not None:
+        if self.continue_id is not None and move_highlight:
             option_list.highlighted = option_list.get_option_index(
                 EXERCISE_PREFIX + self.continue_id
             )
@@ -111,7 +117,7 @@ class CourseMapScreen(Screen[None]):
         if getattr(app, "state_ready", False):
             state = app.state  # type: ignore[attr-defined]
             statuses = state.statuses()
-            self.show_statuses(statuses, state.last_exercise())
+            self.show_statuses(statuses, state.last_exercise(), move_highlight=False)
 
     # -- actions ---------------------------------------------------------------------------
 
