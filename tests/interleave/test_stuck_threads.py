@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import time
 from types import SimpleNamespace as NS
 
 import pytest
@@ -53,27 +54,34 @@ def test_an_endless_loop_over_locals_is_reported_as_starvation():
 def test_a_thread_the_os_does_not_run_is_not_taken_for_a_stuck_one():
     """The running thread is made SCHED_IDLE and pinned to a CPU that a hog keeps busy.
 
-    It then gets a fraction of a percent of that CPU: its few milliseconds of local work take
-    seconds of wall time, with no scheduling point in between. Measured by the wall clock
-    (the watchdog before the fix) that was "stuck for more than 2 s".
+    It then gets a fraction of a percent of that CPU: for 3 s of wall time it runs local work
+    with no scheduling point, but uses only milliseconds of CPU. By the wall clock (the
+    watchdog before the fix) that was "stuck for more than 2 s": a false starvation verdict.
     """
     cpu = min(os.sched_getaffinity(0))
     hog = subprocess.Popen(
-        [sys.executable, "-c", f"import os\nos.sched_setaffinity(0, {{{cpu}}})\nwhile True: pass"]
+        [sys.executable, "-c",
+         f"import os\nos.sched_setaffinity(0, {{{cpu}}})\nprint('busy', flush=True)\nwhile 1: pass"],
+        stdout=subprocess.PIPE, text=True,
     )
     try:
+        assert hog.stdout.readline().strip() == "busy"  # the CPU is taken before we start
+
         def starved(s):
             os.sched_setaffinity(0, {cpu})  # 0: the calling thread only
             os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
-            s.total = _count(40_000)
+            end = time.clock_gettime(time.CLOCK_MONOTONIC) + 3.0  # the real clock
+            while time.clock_gettime(time.CLOCK_MONOTONIC) < end and time.thread_time() < 1:
+                _count(1000)  # no scheduling point in this loop
+            s.cpu = time.thread_time()
 
-        report = explore(lambda: NS(total=None), [starved],
-                         lambda s: s.total == _count(40_000) or pytest.fail(s.total),
-                         max_schedules=1)
+        used = []
+        report = explore(NS, [starved], lambda s: used.append(s.cpu), max_schedules=1)
     finally:
         hog.kill()
         hog.wait()
     assert report.schedules == 1  # and no InterleavingFailure("starvation")
+    assert used and used[0] < 0.5, f"the thread was not starved: {used} s of CPU in 3 s"
 
 
 EXITS_PROMPTLY = textwrap.dedent("""
