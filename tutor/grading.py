@@ -297,7 +297,7 @@ def _timeout_failure(records: _Records, run: RunResult, timeout_s: float) -> Fai
         )
     elif records.finished:
         head = (
-            f"all {len(records.results)} tests finished, but the run did not end within "
+            f"all {len(records.results)} tests finished, but the program did not exit within "
             f"{timeout_s:g} s: a non-daemon thread kept running after them, or they finished "
             "only at the limit"
         )
