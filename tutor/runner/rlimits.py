@@ -35,9 +35,25 @@ def _user_task_count(uid: int) -> int:
     return count
 
 
-def apply_rlimits(limits: dict[str, Any], timeout_s: float) -> None:
-    """Set this process's rlimits (inherited by everything it execs and forks)."""
+def apply_rlimits(
+    limits: dict[str, Any], timeout_s: float, *, best_effort: bool = False
+) -> list[str]:
+    """Set this process's rlimits (inherited by everything it execs and forks).
+
+    With ``best_effort``, a limit the platform refuses (macOS rejects some ``RLIMIT_AS`` values,
+    for one) is skipped instead of raising; the names of skipped limits are returned.
+    """
     import resource
+
+    skipped: list[str] = []
+
+    def attempt(name: str, setter: Any) -> None:
+        try:
+            setter()
+        except (ValueError, OSError, AttributeError):
+            if not best_effort:
+                raise
+            skipped.append(name)
 
     def lower(which: int, value: int) -> None:
         soft, hard = resource.getrlimit(which)
@@ -45,19 +61,26 @@ def apply_rlimits(limits: dict[str, Any], timeout_s: float) -> None:
             value = min(value, hard)
         resource.setrlimit(which, (value, value))
 
+    def cpu_limit() -> None:
+        cpu = limits["cpu_s"] if limits["cpu_s"] is not None else default_cpu_seconds(timeout_s)
+        soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
+        # Soft limit sends SIGXCPU; the hard one, a second later, SIGKILL.
+        hard_cpu = cpu + 1 if hard == resource.RLIM_INFINITY else min(cpu + 1, hard)
+        resource.setrlimit(resource.RLIMIT_CPU, (min(cpu, hard_cpu), hard_cpu))
+
     if limits["address_space"] is not None:
-        lower(resource.RLIMIT_AS, limits["address_space"])
-    cpu = limits["cpu_s"] if limits["cpu_s"] is not None else default_cpu_seconds(timeout_s)
-    soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
-    # Soft limit sends SIGXCPU; the hard one, a second later, SIGKILL.
-    hard_cpu = cpu + 1 if hard == resource.RLIM_INFINITY else min(cpu + 1, hard)
-    resource.setrlimit(resource.RLIMIT_CPU, (min(cpu, hard_cpu), hard_cpu))
+        attempt("address space", lambda: lower(resource.RLIMIT_AS, limits["address_space"]))
+    attempt("CPU time", cpu_limit)
     if limits["file_size"] is not None:
-        lower(resource.RLIMIT_FSIZE, limits["file_size"])
+        attempt("file size", lambda: lower(resource.RLIMIT_FSIZE, limits["file_size"]))
     if limits["open_files"] is not None:
-        lower(resource.RLIMIT_NOFILE, limits["open_files"])
+        attempt("open files", lambda: lower(resource.RLIMIT_NOFILE, limits["open_files"]))
     if not limits["core_dumps"]:
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        attempt("core dumps", lambda: resource.setrlimit(resource.RLIMIT_CORE, (0, 0)))
     uid = os.getuid()
     if limits["max_tasks"] is not None and uid != 0 and os.path.isdir("/proc"):
-        lower(resource.RLIMIT_NPROC, _user_task_count(uid) + limits["max_tasks"])
+        attempt(
+            "tasks",
+            lambda: lower(resource.RLIMIT_NPROC, _user_task_count(uid) + limits["max_tasks"]),
+        )
+    return skipped

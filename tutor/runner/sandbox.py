@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tutor.runner import proctree
+from tutor.runner import portable, proctree
 from tutor.runner.capture import CappedBuffer
 from tutor.runner.limits import Limits
 
@@ -150,9 +150,12 @@ def run_sandboxed(
     ``landlock=False`` skips Landlock (for tests of the other defences; never for learners).
     Also exported to the command: ``TUTOR_SANDBOX_DEADLINE``, the wall deadline as a
     ``time.monotonic()`` value (the same clock in every process on Linux and macOS).
+    On macOS and the BSDs, or with ``TUTOR_SANDBOX_PORTABLE=1``, the weaker portable runner is
+    used (``portable.py``: no reaper, Landlock or cgroup); on Windows this raises ``OSError``.
     """
-    if not sys.platform.startswith("linux"):
-        raise OSError("the sandboxed runner needs Linux (see docs/sandbox.md)")
+    if sys.platform == "win32":
+        raise OSError("the sandboxed runner needs Linux, macOS or a BSD; Windows is not supported")
+    use_portable = portable.wanted()
     started = time.monotonic()
     deadline = started + timeout_s
     full_env = scrubbed_env(env)
@@ -168,9 +171,10 @@ def run_sandboxed(
         out_r, out_w = os.pipe()
         to_close += [out_r, out_w]
         readers[out_r] = ("", CappedBuffer(output_cap))
-        report_r, report_w = os.pipe()
-        to_close += [report_r, report_w]
-        readers[report_r] = ("\0report", CappedBuffer(1 << 20))
+        if not use_portable:
+            report_r, report_w = os.pipe()
+            to_close += [report_r, report_w]
+            readers[report_r] = ("\0report", CappedBuffer(1 << 20))
         for name, cap in (channels or {}).items():
             r, w = os.pipe()
             to_close += [r, w]
@@ -187,6 +191,22 @@ def run_sandboxed(
             to_close.remove(w)
             pass_fds.append(r)
             full_env[f"TUTOR_FD_{name.upper()}"] = str(r)
+        if use_portable:
+            to_close = [fd for fd in to_close if fd not in (out_w, *pass_fds)]
+            returncode, reason, info = portable.run_portable(
+                argv,
+                cwd=cwd,
+                timeout_s=timeout_s,
+                deadline=deadline,
+                env=full_env,
+                limits=limits,
+                out_w=out_w,
+                pass_fds=pass_fds,
+                readers=readers,
+                cancel=cancel,
+            )
+            buffers = {name: buf for name, buf in readers.values()}
+            return _portable_result(buffers, returncode, reason, info, time.monotonic() - started)
         spec = {
             "argv": argv,
             "cwd": str(cwd),
@@ -327,6 +347,31 @@ def _abandon_reaper(reaper: subprocess.Popen) -> None:
             os.kill(pid, signal.SIGKILL)
         except ProcessLookupError:
             pass  # the caller sweeps for the run's marker once the reaper is gone
+
+
+def _portable_result(
+    buffers: dict[str, CappedBuffer],
+    returncode: int | None,
+    reason: str,
+    info: dict[str, Any],
+    duration: float,
+) -> RunResult:
+    output = buffers.pop("")
+    sig = -returncode if returncode is not None and returncode < 0 else None
+    exit_code = returncode if returncode is not None and returncode >= 0 else None
+    return RunResult(
+        exit_code=exit_code,
+        signal=sig,
+        timed_out=reason == "timeout",
+        cancelled=reason == "cancelled",
+        duration_s=duration,
+        output=output.text(),
+        output_bytes=output.total,
+        killed_by_limit=_LIMIT_SIGNALS.get(sig) if sig is not None else None,
+        channels={name: buf.data() for name, buf in buffers.items()},
+        channel_overflow={name: buf.dropped for name, buf in buffers.items() if buf.dropped},
+        sandbox=info,
+    )
 
 
 def _result(

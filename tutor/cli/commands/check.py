@@ -52,7 +52,9 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     try:
         verdict = grade(exercise, path, seed=args.seed, timeout_s=args.timeout)
     except OSError as exc:
-        raise UsageError(f"cannot read {exc.filename or path}: {exc.strerror or exc}") from None
+        if exc.filename is None:  # not a file problem: e.g. no sandbox on this platform
+            raise UsageError(str(exc)) from None
+        raise UsageError(f"cannot read {exc.filename}: {exc.strerror or exc}") from None
     if args.file is None:
         ctx.state.record_verdict(exercise.id, verdict.to_dict())
     if args.json:
