@@ -79,13 +79,17 @@ def kill_descendants(
         reaped.extend(reap_children())
         if not targets:
             return len(killed), reaped
-        for pid in targets:
-            try:
-                os.kill(pid, signal.SIGKILL)
-                killed.add(pid)
-            except ProcessLookupError:
-                pass
+        killed.update(pid for pid in targets if kill_now(pid))
         time.sleep(0.001)
         reaped.extend(reap_children())
         if time.monotonic() > stop_at:
             return len(killed), reaped
+
+
+def kill_now(pid: int) -> bool:
+    """SIGKILL ``pid``; False when it is already gone (an exit racing the sweep is normal)."""
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        return False
+    return True

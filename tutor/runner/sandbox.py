@@ -266,12 +266,7 @@ def sweep_marked(marker: bytes, give_up_s: float = 5.0) -> int:
         live = [pid for pid in found if pid not in killed or _alive(pid)]
         if not live:
             break
-        for pid in live:
-            try:
-                os.kill(pid, signal.SIGKILL)
-                killed.add(pid)
-            except ProcessLookupError:
-                pass
+        killed.update(pid for pid in live if proctree.kill_now(pid))
         time.sleep(0.01)
     return len(killed)
 
@@ -343,10 +338,7 @@ def _abandon_reaper(reaper: subprocess.Popen) -> None:
     except (ProcessLookupError, PermissionError):
         pass
     for pid in proctree.descendants(reaper.pid):
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass  # the caller sweeps for the run's marker once the reaper is gone
+        proctree.kill_now(pid)  # one already gone: the caller sweeps for the run's marker
 
 
 def _portable_result(
