@@ -18,6 +18,21 @@ from tutor.paths import builtin_course_root
 KINDS: tuple[str, ...] = ("race", "deadlock", "starvation", "lost-wakeup", "other")
 DEFAULT_TIMEOUT_S = 10.0
 EXERCISE_FILES = ("starter.py", "solution.py", "test_hidden.py")
+# A pack handed to learners (``tutor pack --for-learners``) has no solution.py: it is optional.
+REQUIRED_EXERCISE_FILES = ("starter.py", "test_hidden.py")
+# The explanation patterns of contract section 2 (``failure.explanation.pattern``).
+EXPLANATION_PATTERNS: tuple[str, ...] = (
+    "lost-update",
+    "check-then-act",
+    "unprotected-invariant",
+    "deadlock",
+    "lost-wakeup",
+    "wait-without-recheck",
+    "starvation",
+    "busy-wait",
+    "exception",
+    "other",
+)
 
 _LESSON_NAME = re.compile(r"^(\d+)-([a-z0-9][a-z0-9-]*)\.md$")
 _EXERCISE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -32,10 +47,14 @@ _EXERCISE_FIELDS: dict[str, tuple[tuple[type, ...], str, bool]] = {
     "hints": ((list,), "a list of strings", True),
     "timeout_s": ((int, float), "a number of seconds", False),
     "order": ((int,), "an integer", False),
+    "explains": ((dict,), 'a table {pattern = "...", location = "..."}', False),
+    "play": ((str,), "the name of a hidden test that calls explore", False),
+    "allow_imports": ((list,), "a list of module names", False),
 }
 _COURSE_FIELDS: dict[str, tuple[tuple[type, ...], str, bool]] = {
     "title": ((str,), "a string", False),
     "description": ((str,), "a string", False),
+    "strict": ((bool,), "true or false", False),
 }
 
 
@@ -65,6 +84,17 @@ class Exercise:
     timeout_s: float
     order: int | None
     directory: Path
+    # What the starter's failure must explain: {"pattern": ..., "location": ...} (or empty).
+    explains: tuple[tuple[str, str], ...] = ()
+    # The hidden test whose explore() call the scheduler screen runs (None: the first one).
+    play: str | None = None
+    # Modules the integrity policy allows beyond its default list.
+    allow_imports: tuple[str, ...] = ()
+
+    @property
+    def has_solution(self) -> bool:
+        """False in a pack handed to learners (no solution.py)."""
+        return self.solution_path.is_file()
 
     @property
     def starter_path(self) -> Path:
@@ -99,6 +129,8 @@ class Course:
     lessons: tuple[Lesson, ...]
     exercises: tuple[Exercise, ...]
     builtin: bool = False
+    # course.toml ``strict = true``: integrity findings refuse the submission instead of flagging.
+    strict: bool = False
 
     def lesson(self, lesson_id: str) -> Lesson:
         for lesson in self.lessons:
@@ -144,7 +176,7 @@ def _load(root: Path | None) -> tuple[Course | None, list[str]]:
     defects: list[str] = []
     if not root.is_dir():
         return None, [f"{root}: not a directory; give the folder with lessons/ and exercises/"]
-    title, description = _load_course_toml(root, defects)
+    title, description, strict = _load_course_toml(root, defects)
     lessons = _load_lessons(root, defects)
     lesson_ids = {lesson.id for lesson in lessons}
     exercises = _load_exercises(root, lesson_ids, defects)
@@ -168,6 +200,7 @@ def _load(root: Path | None) -> tuple[Course | None, list[str]]:
         lessons=tuple(lessons),
         exercises=tuple(exercises),
         builtin=builtin,
+        strict=strict,
     )
     return course, defects
 
@@ -232,7 +265,7 @@ def _check_fields(
                 ok = False
             continue
         value = data[key]
-        if isinstance(value, bool) or not isinstance(value, types):
+        if (isinstance(value, bool) and bool not in types) or not isinstance(value, types):
             defects.append(
                 f"{_at(shown, text, key)}: field {key!r} must be {type_name}, "
                 f"not {type(value).__name__}"
@@ -241,17 +274,17 @@ def _check_fields(
     return ok
 
 
-def _load_course_toml(root: Path, defects: list[str]) -> tuple[str, str]:
+def _load_course_toml(root: Path, defects: list[str]) -> tuple[str, str, bool]:
     path = root / "course.toml"
     if not path.exists():
-        return "", ""
+        return "", "", False
     loaded = _read_toml(path, "course.toml", defects)
     if loaded is None:
-        return "", ""
+        return "", "", False
     data, text = loaded
     if not _check_fields(data, text, "course.toml", _COURSE_FIELDS, defects):
-        return "", ""
-    return data.get("title", ""), data.get("description", "")
+        return "", "", False
+    return data.get("title", ""), data.get("description", ""), data.get("strict", False)
 
 
 def _load_lessons(root: Path, defects: list[str]) -> list[Lesson]:
@@ -339,7 +372,8 @@ def _load_exercise(
     for name in EXERCISE_FILES:
         path = directory / name
         if not path.is_file():
-            defects.append(f"{_relative(root, path)}: missing; every exercise needs {name}")
+            if name in REQUIRED_EXERCISE_FILES:
+                defects.append(f"{_relative(root, path)}: missing; every exercise needs {name}")
         else:
             _check_python(path, _relative(root, path), defects)
     toml_path = directory / "exercise.toml"
@@ -365,6 +399,9 @@ def _load_exercise(
         timeout_s=float(data.get("timeout_s", DEFAULT_TIMEOUT_S)),
         order=data.get("order"),
         directory=directory,
+        explains=tuple(sorted(data.get("explains", {}).items())),
+        play=data.get("play"),
+        allow_imports=tuple(data.get("allow_imports", ())),
     )
 
 
@@ -396,6 +433,37 @@ def _check_values(
     order = data.get("order")
     if order is not None and order < 0:
         defects.append(f"{_at(shown, text, 'order')}: order {order} must not be negative")
+    explains = data.get("explains")
+    if explains is not None:
+        _check_explains(explains, _at(shown, text, "explains"), defects)
+    play = data.get("play")
+    if play is not None and not play.isidentifier():
+        defects.append(f"{_at(shown, text, 'play')}: play {play!r} must name a test function")
+    imports = data.get("allow_imports")
+    if imports is not None and not all(
+        isinstance(name, str) and all(part.isidentifier() for part in name.split("."))
+        for name in imports
+    ):
+        defects.append(
+            f"{_at(shown, text, 'allow_imports')}: allow_imports must list module names "
+            'like "multiprocessing"'
+        )
+
+
+def _check_explains(explains: dict[str, Any], where: str, defects: list[str]) -> None:
+    unknown = sorted(set(explains) - {"pattern", "location"})
+    if unknown:
+        defects.append(
+            f"{where}: explains has unknown key(s) {', '.join(unknown)}; use pattern and location"
+        )
+    pattern = explains.get("pattern")
+    if pattern not in EXPLANATION_PATTERNS:
+        defects.append(
+            f"{where}: explains.pattern {pattern!r} is not one of {', '.join(EXPLANATION_PATTERNS)}"
+        )
+    location = explains.get("location")
+    if location is not None and not isinstance(location, str):
+        defects.append(f'{where}: explains.location must be a string like "self.sold"')
 
 
 def _check_python(path: Path, shown: str, defects: list[str]) -> None:

@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-Status = Literal["passed", "failed", "timeout", "error"]
+Status = Literal["passed", "failed", "timeout", "error", "refused"]
 Outcome = Literal["passed", "failed", "error", "skipped"]
 FailureKind = Literal["race", "deadlock", "starvation", "assertion", "timeout", "crash"]
 
-STATUSES: tuple[str, ...] = ("passed", "failed", "timeout", "error")
+STATUSES: tuple[str, ...] = ("passed", "failed", "timeout", "error", "refused")
 FAILURE_KINDS: tuple[str, ...] = ("race", "deadlock", "starvation", "assertion", "timeout", "crash")
 
 
@@ -41,6 +41,8 @@ class Failure:
     schedule: str | None = None
     timeline: list[dict[str, Any]] | None = None
     stacks: str | None = None
+    # The conflict explained (contract section 2, ``failure.explanation``), or None.
+    explanation: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,8 @@ class Verdict:
     duration_s: float
     tests: list[TestResult] = field(default_factory=list)
     failure: Failure | None = None
+    # Integrity-policy findings (one line each); with strict mode they make the status refused.
+    integrity: list[str] = field(default_factory=list)
     output: str = ""
 
     @property
@@ -74,5 +78,6 @@ class Verdict:
             duration_s=float(data.get("duration_s", 0.0)),
             tests=[TestResult(**t) for t in data.get("tests", [])],
             failure=Failure(**failure) if failure else None,
+            integrity=list(data.get("integrity", [])),
             output=data.get("output", ""),
         )
