@@ -95,7 +95,7 @@ def test_usage_errors_are_one_line_exit_2(course_dir: Path, tmp_path: Path) -> N
 
 
 def test_defective_course_lists_every_defect(course_dir: Path) -> None:
-    (course_dir / "exercises/counter/solution.py").unlink()
+    (course_dir / "exercises/counter/test_hidden.py").unlink()
     (course_dir / "lessons/02-bad.md").write_text("no title\n")
     result = run_cli("list", "--course", str(course_dir))
     assert result.returncode == 2

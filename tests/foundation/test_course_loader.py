@@ -44,8 +44,6 @@ CASES: list[tuple[str, Mutation, tuple[str, ...]]] = [
      ("exercise.toml:6:", "invalid TOML")),
     ("missing starter", lambda r: (r / "exercises/counter/starter.py").unlink(),
      ("exercises/counter/starter.py", "missing")),
-    ("missing solution", lambda r: (r / "exercises/counter/solution.py").unlink(),
-     ("exercises/counter/solution.py", "missing")),
     ("missing hidden tests", lambda r: (r / "exercises/counter/test_hidden.py").unlink(),
      ("exercises/counter/test_hidden.py", "missing")),
     ("missing exercise.toml", lambda r: _toml(r).unlink(),
@@ -97,12 +95,12 @@ def test_empty_course_and_missing_dir(tmp_path: Path) -> None:
 def test_all_defects_are_collected_in_one_pass(tmp_path: Path) -> None:
     root = write_course(tmp_path / "course")
     _set_toml(root, EXERCISE_TOML.replace('"race"', '"racy"').replace("difficulty = 1", "difficulty = 9"))
-    (root / "exercises/deadlock/solution.py").unlink()
+    (root / "exercises/deadlock/test_hidden.py").unlink()
     (root / "lessons/02-x.md").write_text("no title\n")
     defects = find_defects(root)
     assert len(defects) == 4, defects
     joined = "\n".join(defects)
-    for part in ("kind 'racy'", "difficulty 9", "deadlock/solution.py", "02-x.md"):
+    for part in ("kind 'racy'", "difficulty 9", "deadlock/test_hidden.py", "02-x.md"):
         assert part in joined
 
 
@@ -126,3 +124,23 @@ def test_builtin_course_loads_without_defect() -> None:
     course = load_course()
     assert course.builtin and course.lessons and course.exercises
     assert {e.kind for e in course.exercises} <= set(KINDS)
+
+
+def test_a_pack_for_learners_loads_without_solutions(course_dir: Path) -> None:
+    (course_dir / "exercises/counter/solution.py").unlink()
+    exercise = load_course(course_dir).exercise("counter")
+    assert not exercise.has_solution
+
+
+def test_contract_fields_are_loaded_and_checked(course_dir: Path) -> None:
+    _set_toml(course_dir, EXERCISE_TOML + 'play = "test_race"\nallow_imports = ["multiprocessing"]\n'
+              'explains = {pattern = "lost-update", location = "c.n"}\n')
+    (course_dir / "course.toml").write_text("strict = true\n")
+    course = load_course(course_dir)
+    exercise = course.exercise("counter")
+    assert course.strict is True
+    assert exercise.play == "test_race" and exercise.allow_imports == ("multiprocessing",)
+    assert dict(exercise.explains) == {"pattern": "lost-update", "location": "c.n"}
+    _set_toml(course_dir, EXERCISE_TOML + 'explains = {pattern = "races", where = "x"}\n')
+    joined = "\n".join(find_defects(course_dir))
+    assert "explains.pattern 'races' is not one of" in joined and "unknown key(s) where" in joined
