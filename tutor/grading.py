@@ -178,7 +178,9 @@ def verdict_from_run(exercise_id: str, run: RunResult, key: bytes, timeout_s: fl
     """Map a sandboxed pytest run to a verdict (see the module docstring for the rules)."""
 
     def verdict(status: str, tests: list[TestResult], failure: Failure | None) -> Verdict:
-        return Verdict(exercise_id, status, run.duration_s, tests, failure, run.output)  # type: ignore[arg-type]
+        return Verdict(
+            exercise_id, status, run.duration_s, tests, failure, output=run.output  # type: ignore[arg-type]
+        )
 
     def error(message: str, tests: list[TestResult] | None = None) -> Verdict:
         return verdict("error", tests or [], Failure("crash", message))

@@ -6,5 +6,4 @@ class Counter:
         self.value = 0
 
     def increment(self):
-        while True:
-            pass
+        while True: pass  # noqa: E701 - one line: every Python reports the loop at line 9
