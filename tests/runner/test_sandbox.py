@@ -233,8 +233,11 @@ def parent_of(pid):
 middle = os.getppid()
 gate = parent_of(middle)
 reaper = parent_of(gate)
-for pid in (middle, gate, reaper):
-    os.kill(pid, signal.SIGKILL)
+for pid in (reaper, gate, middle):
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
 time.sleep(600)
 """
     started = time.monotonic()

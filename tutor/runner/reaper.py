@@ -58,7 +58,11 @@ def _say(fd: int, key: str, value: object = "") -> None:
 
 
 def _exec_command(
-    spec: dict[str, Any], status_w: int, user_ns: bool, tasks_already: int | None
+    spec: dict[str, Any],
+    status_w: int,
+    user_ns: bool,
+    tasks_already: int | None,
+    private_root: bool,
 ) -> None:
     """In the command's process: no privilege, limits, Landlock, then exec. Never returns."""
     try:
@@ -75,7 +79,8 @@ def _exec_command(
         os.chdir(spec["cwd"])
         apply_rlimits(spec["limits"], spec["timeout_s"], tasks_already=tasks_already)
         if spec["landlock"]:
-            status = landlock.restrict(spec["writable"])
+            # A private root's /tmp is a small tmpfs of this run alone: programs may use it.
+            status = landlock.restrict(spec["writable"] + (["/tmp"] if private_root else []))
         else:
             status = "not applied (disabled by the caller)"
         _say(status_w, "landlock", status)
@@ -102,10 +107,12 @@ def _init(spec: dict[str, Any], status_w: int, joined: dict[str, str], user_ns: 
             tasks_already = 8  # RLIMIT_NPROC counts per user namespace: only this run's tasks
         elif iso["uid"] is not None:
             tasks_already = user_task_count(iso["uid"])
+        private_root = False
         if joined.get("mount") == "yes":
             try:
                 for key, value in namespaces.build_root(iso["view"]).items():
                     _say(status_w, key, value)
+                private_root = True
             except OSError as exc:
                 namespaces.fall_back(iso["view"])
                 _say(
@@ -116,7 +123,7 @@ def _init(spec: dict[str, Any], status_w: int, joined: dict[str, str], user_ns: 
         namespaces.undumpable()
         child = os.fork()
         if child == 0:
-            _exec_command(spec, status_w, user_ns, tasks_already)
+            _exec_command(spec, status_w, user_ns, tasks_already, private_root)
         if os.getpid() != 1:  # no PID namespace: the reaper may need the command's pid
             _say(status_w, "pid", child)
         while True:
