@@ -20,6 +20,7 @@ does (``tutor.grading``), from these records and its own reading of the hidden t
 
 from __future__ import annotations
 
+import ast
 import faulthandler
 import functools
 import os
@@ -31,7 +32,7 @@ from typing import Any
 
 import pytest
 
-from tutor.names import SUBMISSION_FILE
+from tutor.names import SUBMISSION_FILE, TEST_FILE
 from tutor.runner.channel import RecordWriter
 
 _THREAD_STACK_SIZE = 512 * 1024
@@ -142,6 +143,26 @@ class _TestState:
         self.ran = "not called"  # what our own wrapper saw of the test function
 
 
+def _explorer_names(test_file: str) -> dict[str, str]:
+    """``{global name in the hidden tests: name in tutor.interleave}`` for what they import from
+    the explorer, read from their source before any learner code runs."""
+    try:
+        with open(test_file, "rb") as f:
+            tree = ast.parse(f.read())
+    except (OSError, SyntaxError, ValueError):
+        return {}
+    names = {}
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and node.module == "tutor.interleave":
+            for alias in node.names:
+                names[alias.asname or alias.name] = alias.name
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name == "tutor.interleave" and alias.asname:
+                    names[alias.asname] = ""  # the module itself
+    return names
+
+
 def _make_plugin() -> Any:
     """Everything the learner must not reach, in one closure (see the module docstring)."""
     key = _read_key(_take_fd("KEY"))
@@ -173,6 +194,8 @@ def _make_plugin() -> Any:
         margin = min(0.4, 0.2 * max(remaining, 0.0))
         faulthandler.dump_traceback_later(max(remaining - margin, 0.05), file=stacks_fd)
 
+    explorer: dict[str, tuple[Any, Any]] = {}  # global name -> (object, its code) at start
+
     def install_interleave() -> None:
         try:
             from tutor import interleave
@@ -181,6 +204,26 @@ def _make_plugin() -> Any:
         install = getattr(interleave, "install", None)
         if callable(install):
             install()
+        for global_name, name in _explorer_names(TEST_FILE).items():
+            obj = getattr(interleave, name, None) if name else interleave
+            if obj is not None:
+                explorer[global_name] = (obj, getattr(obj, "__code__", None))
+        for name in ("explore", "replay"):
+            obj = getattr(interleave, name, None)
+            if obj is not None:
+                explorer[f"tutor.interleave.{name}"] = (obj, getattr(obj, "__code__", None))
+
+    def explorer_replaced(test_globals: dict[str, Any]) -> str | None:
+        """Which explorer function the learner's code swapped, if any."""
+        for global_name, (obj, code) in explorer.items():
+            if global_name.startswith("tutor.interleave."):
+                module = sys.modules.get("tutor.interleave")
+                current = getattr(module, global_name.rsplit(".", 1)[1], None)
+            else:
+                current = test_globals.get(global_name)
+            if current is not obj or getattr(obj, "__code__", None) is not code:
+                return global_name
+        return None
 
     def thread_excepthook(args: Any) -> None:
         """Print as Python would, and remember the error for the current test's message."""
@@ -193,12 +236,18 @@ def _make_plugin() -> Any:
         code = getattr(function, "__code__", None)
         collected_code[nodeid] = code
 
+        test_globals = getattr(function, "__globals__", {})
+
         @functools.wraps(function)
         def run_test(*args: Any, **kwargs: Any) -> Any:
             state = tests.setdefault(nodeid, _TestState())
             if getattr(function, "__code__", None) is not code:
                 state.ran = "replaced"
                 raise AssertionError("the test function was replaced while the tests ran")
+            swapped = explorer_replaced(test_globals)
+            if swapped is not None:
+                state.ran = "replaced"
+                raise AssertionError(f"the hidden tests' {swapped} was replaced by other code")
             state.ran = "raised"
             result = function(*args, **kwargs)
             state.ran = "returned"
@@ -267,9 +316,9 @@ def _make_plugin() -> Any:
                 state.outcome = "skipped"
                 longrepr = report.longrepr
                 reason = longrepr[2] if isinstance(longrepr, tuple) and len(longrepr) == 3 else ""
-                wasxfail = getattr(report, "wasxfail", "")
+                wasxfail = getattr(report, "wasxfail", None)  # "" for an xfail without reason
                 state.message = str(wasxfail or reason).removeprefix("Skipped: ")
-                if wasxfail:
+                if wasxfail is not None:
                     state.outcome = "xfailed"
 
         def pytest_runtest_logfinish(self, nodeid: str, location: Any) -> None:

@@ -6,4 +6,5 @@ class Counter:
         self.value = 0
 
     def increment(self):
-        while True: pass  # noqa: E701 - one line: every Python reports the loop at line 9
+        while True:
+            pass  # noqa: E701 - one line: every Python reports the loop at line 9
