@@ -22,7 +22,25 @@ from typing import Any
 
 import pytest
 
+from tutor.runner.isolation import probe
+
 HERE = Path(__file__).resolve().parent
+_LAYERS = probe()
+_SPACES = _LAYERS.get("namespaces", {})
+
+
+def _needs(layer: str, granted: bool) -> pytest.MarkDecorator:
+    return pytest.mark.skipif(
+        not granted, reason=f"this machine gives no {layer}: see `tutor doctor` and docs/sandbox.md"
+    )
+
+
+needs_private_root = _needs(
+    "private root", str(_LAYERS.get("filesystem", "")).startswith("private")
+)
+needs_network_namespace = _needs("network namespace", _SPACES.get("network") == "yes")
+needs_pid_namespace = _needs("PID namespace", _SPACES.get("pid") == "yes")
+needs_ipc_namespace = _needs("IPC namespace", _SPACES.get("ipc") == "yes")
 ESCAPES = HERE / "escapes"
 COURSE = HERE / "course"
 
@@ -81,6 +99,7 @@ def _xattrs(path: Path) -> dict[str, bytes]:
         return {}
 
 
+@needs_private_root
 def test_metadata_of_unwritable_files_stays(tmp_path: Path, check_watched: Any) -> None:
     canary = tmp_path / "canary.txt"
     canary.write_text("keep me")
@@ -100,6 +119,7 @@ def test_metadata_of_unwritable_files_stays(tmp_path: Path, check_watched: Any) 
     assert stat.S_IMODE(path.stat().st_mode) == 0o644
 
 
+@needs_network_namespace
 def test_no_socket_reaches_a_loopback_listener(tmp_path: Path, check_watched: Any) -> None:
     with (
         socket.create_server(("127.0.0.1", 0)) as tcp,
@@ -119,6 +139,7 @@ def test_no_socket_reaches_a_loopback_listener(tmp_path: Path, check_watched: An
             udp.recvfrom(100)
 
 
+@needs_pid_namespace
 def test_other_processes_environments_stay_secret(
     tmp_path: Path, check_watched: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -155,6 +176,7 @@ def _ipc_keys() -> set[int]:
     return keys
 
 
+@needs_ipc_namespace
 def test_shared_memory_and_ipc_do_not_survive(tmp_path: Path, check_watched: Any) -> None:
     token = f"tutor-test-{uuid.uuid4().hex}"
     key = 0x74750000 + os.getpid() % 0xFFFF

@@ -234,9 +234,11 @@ def _tmpfs(target: str, size: int, mode: int, uid: int, gid: int, inodes: int = 
     mount("tutor", target, "tmpfs", MS_NOSUID | MS_NODEV, options)
 
 
-def _minimal_dev(new_root: str, shm_size: int, uid: int, gid: int) -> None:
+def _minimal_dev(
+    new_root: str, shm_size: int, uid: int, gid: int, owner: int, owner_group: int
+) -> None:
     dev = new_root + "/dev"
-    _tmpfs(dev, 1 << 16, 0o755, 0, 0, inodes=64)
+    _tmpfs(dev, 1 << 16, 0o755, owner, owner_group, inodes=64)
     for name in DEVICES:
         if os.path.exists(f"/dev/{name}"):
             os.close(os.open(f"{dev}/{name}", os.O_CREAT | os.O_WRONLY, 0o644))
@@ -262,7 +264,8 @@ def build_root(view: dict[str, Any]) -> dict[str, str]:
     new_root = view["root"]
     uid, gid = view["uid"], view["gid"]
     mount(None, "/", None, MS_REC | MS_PRIVATE)
-    _tmpfs(new_root, 1 << 20, 0o755, 0, 0, inodes=4096)
+    me, my_group = os.getuid(), os.getgid()  # the init's ids in the namespace (mapped)
+    _tmpfs(new_root, 1 << 20, 0o755, me, my_group, inodes=4096)
     # /tmp first: the binds beneath it (the scratch directory, usually) go on top of it.
     _tmpfs(new_root + "/tmp", view["tmp_size"], 0o1777, uid, gid)
     for source in view["binds"]:
@@ -273,7 +276,7 @@ def build_root(view: dict[str, Any]) -> dict[str, str]:
     for path, size in view["tmpfs"]:
         _mirror_symlinks(path, new_root)
         _tmpfs(new_root + os.path.realpath(path), size, 0o700, uid, gid)
-    _minimal_dev(new_root, view["shm_size"], uid, gid)
+    _minimal_dev(new_root, view["shm_size"], uid, gid, me, my_group)
     status = {}
     os.makedirs(new_root + "/proc", exist_ok=True)
     try:
