@@ -1,6 +1,7 @@
 """Run untrusted commands in a sandboxed child process tree (no Textual, stdlib only).
 
-``run_sandboxed`` runs a command to its end, ``start_sandboxed`` starts an interactive one; ``docs/sandbox.md`` says what is isolated and how.
+``run_sandboxed`` runs a command to its end, ``start_sandboxed`` starts an interactive one;
+``docs/sandbox.md`` says what is isolated and how.
 The names below are imported lazily: the reaper and the pytest plugin live in this package,
 start once per run, and should not pay for ``subprocess`` and ``dataclasses``.
 """
