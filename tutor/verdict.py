@@ -54,9 +54,9 @@ class Verdict:
     duration_s: float
     tests: list[TestResult] = field(default_factory=list)
     failure: Failure | None = None
+    output: str = ""
     # Integrity-policy findings (one line each); with strict mode they make the status refused.
     integrity: list[str] = field(default_factory=list)
-    output: str = ""
     # Isolation layers that were not in force for this run, one line each (empty: all were).
     isolation: list[str] = field(default_factory=list)
 
