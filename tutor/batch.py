@@ -153,7 +153,9 @@ def grade_submission(
     from tutor.grading import grade  # the runner's imports, only when grading happens
 
     try:
-        verdict = grade(exercise, sub.path, seed=seed, timeout_s=timeout_s, cancel=cancel)
+        verdict = grade(
+            exercise, sub.path, seed=seed, timeout_s=timeout_s, cancel=cancel, strict=course.strict
+        )
     except Exception as exc:  # noqa: BLE001 - one file's grader failure must not stop the batch
         return _error_row(sub, f"the grader failed on this file: {type(exc).__name__}: {exc}")
     if cancel is not None and cancel.is_set():

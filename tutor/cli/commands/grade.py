@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import signal
 import sys
 import time
@@ -60,6 +61,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="SECONDS",
         help="wall limit per file (default: each exercise's timeout_s)",
     )
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="refuse files the integrity policy flags (default: the course's `strict`)",
+    )
+    parser.add_argument(
+        "--require-isolation",
+        action="store_true",
+        help="exit 2 instead of grading when an isolation layer is missing (see `tutor doctor`)",
+    )
 
 
 def _checked_options(args: argparse.Namespace) -> tuple[Path, int, Shard | None]:
@@ -83,6 +94,12 @@ def _checked_options(args: argparse.Namespace) -> tuple[Path, int, Shard | None]
 def run(args: argparse.Namespace, ctx: Context) -> int:
     root, jobs, shard = _checked_options(args)
     course = ctx.course
+    if args.require_isolation:
+        from tutor.cli.commands.check import require_isolation
+
+        require_isolation()
+    if args.strict:
+        course = dataclasses.replace(course, strict=True)
     try:
         everything, warnings = discover(root)
     except OSError as exc:
