@@ -143,7 +143,7 @@ def layers(sandbox: dict[str, Any]) -> list[tuple[str, bool, str]]:
         found.append((f"{name} namespace", state == "yes", state))
     fs = sandbox.get("filesystem", "host view (no mount namespace)")
     found.append(("private root", fs.startswith("private root"), fs))
-    proc = sandbox.get("proc", "the host's /proc (no PID and mount namespaces)")
+    proc = sandbox.get("proc", "the host's /proc (no private root)")
     found.append(("private /proc", proc.startswith("private"), proc))
     held = sandbox.get("privileges", "unknown (the command did not start)")
     unprivileged = "no capabilities" in held and not held.startswith("uid 0,")

@@ -255,6 +255,13 @@ def _minimal_dev(
     mount(None, dev, None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
 
 
+def make_private() -> None:
+    """Stop mount propagation both ways, before mounting anything (else, with a shared root,
+    our mounts would appear on the host). Fails in a chroot, where "/" is no mount point: then
+    nothing may be mounted at all."""
+    mount(None, "/", None, MS_REC | MS_PRIVATE)
+
+
 def build_root(view: dict[str, Any]) -> dict[str, str]:
     """Mount the private root described by ``view`` and pivot into it (in the init process).
 
@@ -263,7 +270,6 @@ def build_root(view: dict[str, Any]) -> dict[str, str]:
     """
     new_root = view["root"]
     uid, gid = view["uid"], view["gid"]
-    mount(None, "/", None, MS_REC | MS_PRIVATE)
     me, my_group = os.getuid(), os.getgid()  # the init's ids in the namespace (mapped)
     _tmpfs(new_root, 1 << 20, 0o755, me, my_group, inodes=4096)
     # /tmp first: the binds beneath it (the scratch directory, usually) go on top of it.
