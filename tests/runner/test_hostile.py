@@ -26,7 +26,7 @@ SLACK_S = 8.0  # CLI start-up and cleanup on a loaded 2-core machine
 
 # case -> (expected status, words the failure message must contain)
 EXPECTED: dict[str, tuple[str, list[str]]] = {
-    "infinite_loop.py": ("timeout", ["timed out after 8 s", "submission.py, line 9"]),
+    "infinite_loop.py": ("timeout", ["timed out after 8 s", "submission.py, line 12"]),
     "deadlock.py": ("timeout", ["submission.py, line 13 in _first", "line 20 in _second"]),
     "thousands_of_threads.py": ("error", ["can't start new thread", "submission.py"]),
     "huge_allocation.py": ("error", ["MemoryError", "submission.py, line 3"]),

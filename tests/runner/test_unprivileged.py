@@ -20,6 +20,7 @@ REPO = HERE.parents[1]
 UID = 65534
 SUITES = ["test_hostile.py", "test_containment.py", "test_forgery.py", "test_sandbox.py"]
 
+
 def _in_a_chroot() -> bool:
     """In a chroot, "/" is no mount point: /proc/self/mountinfo lists none there."""
     try:

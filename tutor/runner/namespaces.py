@@ -366,6 +366,10 @@ def capabilities_held() -> str:
         for line in f:
             key, _, value = line.partition(":")
             fields[key] = value.split()
-    held = [k for k in ("CapEff", "CapPrm", "CapBnd", "CapAmb") if int(fields[k][0], 16)]
+    held = [k for k in ("CapEff", "CapPrm", "CapInh", "CapAmb") if int(fields[k][0], 16)]
     uid = fields["Uid"][0]
-    return f"uid {uid}, " + ("no capabilities" if not held else "holds " + ", ".join(held))
+    if held:
+        return f"uid {uid}, holds " + ", ".join(held)
+    if int(fields["CapBnd"][0], 16):  # a user may not clear it; no_new_privs makes it moot
+        return f"uid {uid}, no capabilities (bounding set kept: no_new_privs forbids regaining)"
+    return f"uid {uid}, no capabilities"
