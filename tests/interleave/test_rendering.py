@@ -30,7 +30,7 @@ def test_the_timeline_fits_80_columns_for_every_seeded_bug(name):
 def test_narrow_cells_keep_line_source_and_event():
     exc = _failure("if_not_while")  # three threads: 25 columns each
     text = str(exc)
-    assert "s.cond.wait()" in text and "[waits for" in text
+    assert "s.cond.wait()" in text and "[wait on s.cond]" in text
     assert "\u2026" in text  # long text is cut with an ellipsis, not wrapped by the terminal
 
 

@@ -70,8 +70,18 @@ def _is_method_load(ins) -> bool:
     return ins.opname == "LOAD_ATTR" and sys.version_info >= (3, 12) and bool(ins.arg & 1)
 
 
-_NAME_LOADS = ("LOAD_FAST", "LOAD_GLOBAL", "LOAD_DEREF", "LOAD_NAME", "LOAD_CLASSDEREF",
-               "LOAD_FAST_CHECK", "LOAD_FAST_AND_CLEAR")
+_NAME_LOADS = ("LOAD_GLOBAL", "LOAD_DEREF", "LOAD_NAME", "LOAD_CLASSDEREF")
+
+
+def is_local_load(opname: str) -> bool:
+    """LOAD_FAST and its 3.12-3.15 variants (_CHECK, _AND_CLEAR, _BORROW, pairs of them)."""
+    return opname.startswith("LOAD_FAST")
+
+
+def is_subscript_read(ins) -> bool:
+    """``x[k]``: BINARY_SUBSCR up to 3.13, ``BINARY_OP 26`` ([]) from 3.14."""
+    return ins.opname in ("BINARY_SUBSCR", "BINARY_SLICE") or (
+        ins.opname == "BINARY_OP" and ins.argrepr == "[]")
 
 
 class _Labeler:
@@ -82,9 +92,13 @@ class _Labeler:
 
     def label(self, ins) -> str:
         name, arg = ins.opname, ins.argval
+        if is_local_load(name):
+            # LOAD_FAST_LOAD_FAST (3.13) and LOAD_FAST_BORROW_LOAD_FAST_BORROW (3.14) push two
+            self.expr = str(arg[-1] if isinstance(arg, tuple) else arg)
+            return ""
         if name in _NAME_LOADS:
             self.expr = str(arg)
-            return f"read {arg}" if name != "LOAD_FAST" else ""
+            return f"read {arg}"
         if name in ("LOAD_ATTR", "LOAD_METHOD", "LOAD_SUPER_ATTR"):
             self.expr = f"{self.expr}.{arg}" if self.expr else f".{arg}"
             return f"read {self.expr}"
@@ -96,7 +110,7 @@ class _Labeler:
             return f"{verb} {base}.{arg}" if base else f"{verb} .{arg}"
         if name in ("STORE_GLOBAL", "STORE_DEREF", "STORE_NAME"):
             return f"write {arg}"
-        if name in ("BINARY_SUBSCR", "BINARY_SLICE"):
+        if is_subscript_read(ins):
             return "read item"
         if name in ("STORE_SUBSCR", "STORE_SLICE", "DELETE_SUBSCR"):
             return "write item"
@@ -141,7 +155,7 @@ def points_for(code: types.CodeType, f_globals: dict) -> dict[int, tuple[int, st
         if _is_method_load(ins):
             callees.append(False)
             continue
-        if name not in _SHARED_OPS:
+        if name not in _SHARED_OPS and not is_subscript_read(ins):
             continue
         if name == "LOAD_ATTR" and _assigned["attrs"] is not None and (
                 ins.argval not in _assigned["attrs"]):

@@ -167,11 +167,15 @@ def describe(run, obj) -> str:
         return "sleep"
     if isinstance(obj, ThreadState):
         return f"thread {obj.name}"
+    condition = getattr(obj, "__dict__", {}).get("_condition")
+    if condition is not None:  # the lock a Condition made for itself
+        obj = condition
     kind = getattr(obj, "kind", type(obj).__name__)
     return f"{kind} {name_of(run, obj)}"
 
 
-def event_text(run, event) -> str:
+def event_text(run, event, short: bool = False) -> str:
+    """``acquire Lock s.b``; ``short``: ``acquire s.b`` (timeline cells are narrow)."""
     if isinstance(event, str):
         return event
     verb, obj = event
@@ -179,7 +183,10 @@ def event_text(run, event) -> str:
         return f"sleep({obj:g})"
     if verb == "start":
         return f"start {obj.name}"
-    return f"{verb} {describe(run, obj)}"
+    text = describe(run, obj)
+    if short and " " in text and not text.startswith(("thread ", "created at", "(unnamed)")):
+        text = text.split(" ", 1)[1]
+    return f"{verb} {text}"
 
 
 def _site_text(site) -> str:
@@ -283,7 +290,7 @@ def build_timeline(run, names: list[str]) -> list[dict]:
     for index, filename, line, event in run.ring or ():
         if not filename and event != "finished":
             continue  # inside the standard library: not the learner's business
-        text = event_text(run, event) if event else ""
+        text = event_text(run, event, short=True) if event else ""
         entry = {
             "thread": names[index],
             "file": os.path.basename(filename),

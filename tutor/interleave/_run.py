@@ -274,8 +274,8 @@ class Run:
     def _finish(self, ts: ThreadState) -> None:
         self.record(ts, "finished")
         ts.status = FINISHED
-        if ts.thread is not None and hasattr(ts.thread, "_is_stopped"):
-            ts.thread._is_stopped = True
+        if ts.thread is not None and "_tutor_ts" in ts.thread.__dict__:
+            _mark_thread_done(ts.thread)
         self.wake(ts)
         if not ts.worker.retired and not self.pool.closed:
             self.pool.idle.append(ts.worker)
@@ -507,6 +507,13 @@ class Run:
             self.ring.append((ts.index, "", 0, event))
         else:
             self.ring.append((ts.index, frame.f_code.co_filename, frame.f_lineno, event))
+
+
+def _mark_thread_done(thread) -> None:
+    """The real side of a Thread object we only started virtually: it is over (3.11, 3.12;
+    3.13+ read it from the handle that ``thread_start`` gave the object)."""
+    if hasattr(thread, "_is_stopped"):
+        thread._is_stopped = True
 
 
 def _stalled(blocker) -> bool:

@@ -83,6 +83,13 @@ class Semaphore(Hybrid):
     def _check_release(self, n) -> None:
         pass
 
+    @property
+    def _value(self) -> int:
+        run, me = context()
+        if me is None:
+            return self._real._value
+        return self._v(run)._vvalue
+
     @untraced
     def __exit__(self, *exc) -> None:
         self.release()
@@ -118,6 +125,10 @@ class BoundedSemaphore(Semaphore):
         if self._vvalue + n > self._initial:
             raise ValueError("Semaphore released too many times")
 
+    @property
+    def _initial_value(self) -> int:
+        return self._initial
+
 
 # --- event ---------------------------------------------------------------------------------
 
@@ -146,6 +157,10 @@ class Event(Hybrid):
         return self._v(run)._vflag
 
     isSet = is_set  # noqa: N815 - threading's alias
+
+    @property
+    def _flag(self) -> bool:
+        return self.is_set()
 
     @untraced
     def set(self) -> None:
@@ -285,6 +300,18 @@ class Barrier(Hybrid):
         if me is None:
             return self._real.n_waiting
         return self._v(run)._vcount
+
+    @property
+    def _count(self) -> int:
+        return self.n_waiting
+
+    @property
+    def _state(self) -> int:
+        """threading's encoding: 0 filling, -2 broken (draining/resetting are instantaneous)."""
+        run, me = context()
+        if me is None:
+            return self._real._state
+        return -2 if self._v(run)._vbroken else 0
 
     @property
     def broken(self) -> bool:

@@ -7,6 +7,32 @@ from ._points import untraced
 from ._runtime import ACTIVE, MAIN, REAL
 
 
+class _VirtualHandle:
+    """Stands for the OS thread handle (3.13+) of a Thread that only ever ran virtually.
+
+    The real handle was never started: joined after the schedule (``concurrent.futures``
+    joins its workers at exit) it would raise "thread not started".
+    """
+
+    __slots__ = ("ts",)
+
+    def __init__(self, ts) -> None:
+        self.ts = ts
+
+    @property
+    def ident(self):
+        return None
+
+    def is_done(self) -> bool:
+        return self.ts.status == 2 or self.ts.run.phase == "done"
+
+    def join(self, timeout=None) -> None:
+        return None  # a virtual thread never blocks a real joiner
+
+    def _set_done(self) -> None:
+        pass
+
+
 def _ts_of(thread):
     return thread.__dict__.get("_tutor_ts")
 
@@ -24,6 +50,9 @@ def thread_start(self) -> None:
     self._started.set()
     ts = run.spawn(self.run, (), self.name, self.daemon, self)
     self.__dict__["_tutor_ts"] = ts
+    for attr in ("_os_thread_handle", "_handle"):  # 3.14+, 3.13
+        if attr in self.__dict__:
+            self.__dict__[attr] = _VirtualHandle(ts)
     if me is not MAIN:
         run.record(me, ("start", ts))
     return None
