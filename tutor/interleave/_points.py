@@ -16,6 +16,7 @@ import builtins
 import sys
 import types
 
+from ._bytecode import analyze
 from ._runtime import ACTIVE, get_ident, is_learner_file
 
 _SHARED_OPS = frozenset(
@@ -70,57 +71,14 @@ def _is_method_load(ins) -> bool:
     return ins.opname == "LOAD_ATTR" and sys.version_info >= (3, 12) and bool(ins.arg & 1)
 
 
-_NAME_LOADS = ("LOAD_GLOBAL", "LOAD_DEREF", "LOAD_NAME", "LOAD_CLASSDEREF")
-
-
-def is_local_load(opname: str) -> bool:
-    """LOAD_FAST and its 3.12-3.15 variants (_CHECK, _AND_CLEAR, _BORROW, pairs of them)."""
-    return opname.startswith("LOAD_FAST")
-
-
 def is_subscript_read(ins) -> bool:
     """``x[k]``: BINARY_SUBSCR up to 3.13, ``BINARY_OP 26`` ([]) from 3.14."""
     return ins.opname in ("BINARY_SUBSCR", "BINARY_SLICE") or (
         ins.opname == "BINARY_OP" and ins.argrepr == "[]")
 
 
-class _Labeler:
-    """Short words for a point, e.g. ``read self.n`` / ``write counter``, for timelines."""
-
-    def __init__(self) -> None:
-        self.expr = ""
-
-    def label(self, ins) -> str:
-        name, arg = ins.opname, ins.argval
-        if is_local_load(name):
-            # LOAD_FAST_LOAD_FAST (3.13) and LOAD_FAST_BORROW_LOAD_FAST_BORROW (3.14) push two
-            self.expr = str(arg[-1] if isinstance(arg, tuple) else arg)
-            return ""
-        if name in _NAME_LOADS:
-            self.expr = str(arg)
-            return f"read {arg}"
-        if name in ("LOAD_ATTR", "LOAD_METHOD", "LOAD_SUPER_ATTR"):
-            self.expr = f"{self.expr}.{arg}" if self.expr else f".{arg}"
-            return f"read {self.expr}"
-        if name in ("STORE_ATTR", "DELETE_ATTR"):
-            base = self.expr
-            if base.endswith(f".{arg}"):
-                base = base[: -len(arg) - 1]
-            verb = "write" if name == "STORE_ATTR" else "delete"
-            return f"{verb} {base}.{arg}" if base else f"{verb} .{arg}"
-        if name in ("STORE_GLOBAL", "STORE_DEREF", "STORE_NAME"):
-            return f"write {arg}"
-        if is_subscript_read(ins):
-            return "read item"
-        if name in ("STORE_SUBSCR", "STORE_SLICE", "DELETE_SUBSCR"):
-            return "write item"
-        if name == "CONTAINS_OP":
-            return "test membership"
-        return ""
-
-
-def points_for(code: types.CodeType, f_globals: dict) -> dict[int, tuple[int, str, bool]]:
-    """Map offset -> (line, label, may write) of the preemption points of ``code`` (cached)."""
+def points_for(code: types.CodeType, f_globals: dict) -> dict[int, tuple]:
+    """Map offset -> (line, label, may write, Access or None) of ``code``'s points (cached)."""
     entry = _cache.get(id(code))
     if entry is not None and entry[0] is code:
         return entry[1]
@@ -129,16 +87,17 @@ def points_for(code: types.CodeType, f_globals: dict) -> dict[int, tuple[int, st
     points: dict[int, tuple[int, str, bool]] = {}
     everything = _mode["points"] == "all"
     skip_next_attr = False
-    labeler = _Labeler()
+    accesses = analyze(code)
     callees: list[bool] = []  # per pending call: is the callee a static function/class?
     for ins in dis.get_instructions(code):
         line = ins.positions.lineno if ins.positions and ins.positions.lineno else None
         if line is None:
             line = code.co_firstlineno
-        label = labeler.label(ins)
+        access = accesses.get(ins.offset)
+        label = access.label if access is not None else ""
         if everything:
             if ins.opname not in ("RESUME", "CACHE", "NOP", "EXTENDED_ARG"):
-                points[ins.offset] = (line, label, not label.startswith("read"))
+                points[ins.offset] = (line, label, not label.startswith("read"), access)
             continue
         name = ins.opname
         if name == "PUSH_NULL":
@@ -175,7 +134,7 @@ def points_for(code: types.CodeType, f_globals: dict) -> dict[int, tuple[int, st
                 continue
             if _assigned["globals"] is not None and target not in _assigned["globals"]:
                 continue  # a global never rebound (``global x`` nowhere): its value is fixed
-        points[ins.offset] = (line, label, not label.startswith("read"))
+        points[ins.offset] = (line, label, not label.startswith("read"), access)
     _cache[id(code)] = (code, points)
     return points
 
