@@ -335,6 +335,7 @@ def _step(ins, stack) -> Access | None:  # noqa: C901 - one branch per opcode fa
 # --- in a running frame ------------------------------------------------------------------------
 
 _MISSING = object()
+MISSING = _MISSING  # what resolve() gives for a location it cannot read safely
 _SAFE_KEYS = (str, int, bytes, bool, type(None), float)
 
 
@@ -418,14 +419,16 @@ def short_repr(value, width: int = 24) -> str:
     """A value as a learner reads it in a narrow cell: ``0``, ``'/'``, ``[1, 2]``, ``<Account>``."""
     if value is _MISSING:
         return "?"
-    if isinstance(value, (int, float, str, bytes, bool, type(None))):
+    if type(value).__name__ == "deque" and len(value) <= 8:
+        text_ = repr(list(value))
+    elif isinstance(value, (int, float, str, bytes, bool, type(None))):
         text_ = repr(value)
     elif isinstance(value, (list, tuple, set, dict, frozenset)) and len(value) <= 8:
         try:
             text_ = repr(value)
         except Exception:  # noqa: BLE001 - a learner's __repr__ may raise
             text_ = f"<{type(value).__name__}>"
-    elif isinstance(value, (list, tuple, set, dict, frozenset)):
+    elif isinstance(value, (list, tuple, set, dict, frozenset)) or type(value).__name__ == "deque":
         text_ = f"<{type(value).__name__} of {len(value)}>"
     else:
         text_ = f"<{type(value).__name__}>"

@@ -16,7 +16,7 @@ import builtins
 import sys
 import types
 
-from ._bytecode import analyze
+from ._bytecode import analyze, text
 from ._runtime import ACTIVE, get_ident, is_learner_file
 
 _SHARED_OPS = frozenset(
@@ -77,6 +77,30 @@ def is_subscript_read(ins) -> bool:
         ins.opname == "BINARY_OP" and ins.argrepr == "[]")
 
 
+#: builtins that read the container they are given: ``len(self.items)`` is a point
+READERS = frozenset({"len", "sorted", "list", "tuple", "set", "frozenset", "dict", "sum", "min",
+                     "max", "any", "all", "iter", "next", "enumerate", "zip", "reversed",
+                     "bool"})  # fmt: skip
+
+
+def _static_callee(callee, f_globals) -> bool:
+    """A builtin, a module-level function or class, a function of a module: not a point."""
+    if callee is None:
+        return False
+    if callee[0] == "global":
+        name = callee[1]
+        if name in f_globals:
+            return isinstance(f_globals[name], _STATIC_TYPES)
+        return name in _STATIC_BUILTINS
+    if callee[0] == "attr" and callee[1] is not None and callee[1][0] == "global":
+        return isinstance(f_globals.get(callee[1][1]), types.ModuleType)
+    return False
+
+
+def _is_reader(callee) -> bool:
+    return callee[0] == "global" and callee[1] in READERS
+
+
 def points_for(code: types.CodeType, f_globals: dict) -> dict[int, tuple]:
     """Map offset -> (line, label, may write, Access or None) of ``code``'s points (cached)."""
     entry = _cache.get(id(code))
@@ -88,7 +112,6 @@ def points_for(code: types.CodeType, f_globals: dict) -> dict[int, tuple]:
     everything = _mode["points"] == "all"
     skip_next_attr = False
     accesses = analyze(code)
-    callees: list[bool] = []  # per pending call: is the callee a static function/class?
     for ins in dis.get_instructions(code):
         line = ins.positions.lineno if ins.positions and ins.positions.lineno else None
         if line is None:
@@ -100,19 +123,21 @@ def points_for(code: types.CodeType, f_globals: dict) -> dict[int, tuple]:
                 points[ins.offset] = (line, label, not label.startswith("read"), access)
             continue
         name = ins.opname
-        if name == "PUSH_NULL":
-            callees.append(False)
-        if name.startswith("CALL"):
-            if callees and callees.pop():
-                continue  # calling a builtin, a module function or a class: its code decides
+        if access is not None and access.op == "call":
+            if _static_callee(access.target, f_globals):
+                arg = access.args[0] if access.args else None
+                if not (_is_reader(access.target) and arg is not None and arg[0] != "const"):
+                    continue  # a builtin, a module function or a class: its own code decides
+                label = f"read {text(arg)}"  # len(self.items): reads the container
+            if name not in _SHARED_OPS:
+                continue  # BEFORE_WITH's __enter__: the primitive has its own point
+            points[ins.offset] = (line, label, not label.startswith("read"), access)
+            continue
         if skip_next_attr and name in ("LOAD_ATTR", "LOAD_METHOD"):
             skip_next_attr = False
-            if _is_method_load(ins) and callees:
-                callees[-1] = True  # time.sleep(...), threading.Lock(): a static callee
             continue
         skip_next_attr = False
         if _is_method_load(ins):
-            callees.append(False)
             continue
         if name not in _SHARED_OPS and not is_subscript_read(ins):
             continue
@@ -128,8 +153,6 @@ def points_for(code: types.CodeType, f_globals: dict) -> dict[int, tuple]:
                 skip_next_attr = static and isinstance(value, types.ModuleType)
             else:
                 static = target in _STATIC_BUILTINS
-            if name == "LOAD_GLOBAL" and ins.arg is not None and ins.arg & 1:
-                callees.append(static)
             if static:
                 continue
             if _assigned["globals"] is not None and target not in _assigned["globals"]:

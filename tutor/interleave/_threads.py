@@ -5,6 +5,7 @@ from __future__ import annotations
 from ._hybrid import context, would_block_forever
 from ._points import untraced
 from ._runtime import ACTIVE, MAIN, REAL
+from ._types import FINISHED
 
 
 class _VirtualHandle:
@@ -24,7 +25,7 @@ class _VirtualHandle:
         return None
 
     def is_done(self) -> bool:
-        return self.ts.status == 2 or self.ts.run.phase == "done"
+        return self.ts.status == FINISHED or self.ts.run.phase == "done"
 
     def join(self, timeout=None) -> None:
         return None  # a virtual thread never blocks a real joiner
@@ -69,12 +70,12 @@ def thread_join(self, timeout=None) -> None:
     if ts is me:
         raise RuntimeError("cannot join current thread")
     if me is MAIN:
-        if ts.status == 2 or timeout is not None:
+        if ts.status == FINISHED or timeout is not None:
             return None
         raise would_block_forever(f"thread {ts.name} (join)")
     run.sync_point(me, ("join", ts), ("join", ts) if timeout is None else None)
     deadline = None if timeout is None else run.clock + max(timeout, 0)
-    while ts.status != 2:
+    while ts.status != FINISHED:
         run.block(me, ts, deadline, ("join", ts))
         if me.timed_out:
             break
@@ -88,4 +89,4 @@ def thread_is_alive(self) -> bool:
     run = ACTIVE.run
     if run is None or ts.run is not run:
         return False
-    return ts.status != 2
+    return ts.status != FINISHED
