@@ -28,6 +28,8 @@ def test_every_tested_version_has_a_plan_whose_paths_exist(driver: ModuleType) -
         assert paths, version
         for path in paths:
             assert (REPO / path).exists(), f"{version}: {path} does not exist"
+        for a in paths:  # no test is run twice, none is named twice
+            assert not [b for b in paths if b != a and (b + "/").startswith(a + "/")], version
 
 
 def test_tree_sitter_is_left_out_only_where_it_has_no_wheels() -> None:
