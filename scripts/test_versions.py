@@ -432,8 +432,14 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     return args
 
 
+def _exit_on_signal(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)  # runs the `finally`s: the temporary root is removed
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _exit_on_signal)
     driver = sys.version.split()[0]
     if sysconfig.get_config_var("Py_GIL_DISABLED"):
         driver += ", free-threaded"
