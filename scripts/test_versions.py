@@ -296,26 +296,34 @@ def in_place(interpreter: Interpreter, command: list[str], root: SidRoot) -> lis
     return root.argv(command) if interpreter.in_root else command
 
 
+OFFLINE = (
+    "pip could not reach PyPI: nothing can be installed (offline, run the suite in a venv made "
+    "earlier: .venv/bin/python -m pytest -q -n 2)"
+)
+
+
+# What pip prints when it cannot reach its index (no network, no DNS, a proxy in the way).
+NETWORK_ERRORS = re.compile(
+    r"NewConnectionError|Temporary failure in name resolution|Name or service not known|"
+    r"Network is unreachable|Connection refused|ConnectTimeoutError|ProxyError"
+)
+
+
 def install(interpreter: Interpreter, root: SidRoot) -> str:
-    """A fresh venv with the project installed from its own files; '' or one line of why not."""
+    """A fresh venv with the project installed from its own files; '' or one line of why not
+    (OFFLINE when pip could not reach its index)."""
     venv = venv_dir(interpreter.version)
     shutil.rmtree(venv, ignore_errors=True)
     venv.parent.mkdir(exist_ok=True)
     python = str(venv / "bin" / "python")
-    steps = [
-        [interpreter.path, "-m", "venv", str(venv)],
-        [python, "-m", "pip", "install", "--quiet", ".[test]"],
-    ]
-    for step in steps:
-        status, output = run_logged(in_place(interpreter, step, root), PIP_TIMEOUT_S)
-        if status != 0:
-            unreachable = re.search(
-                r"(Name or service not known|Network is unreachable|"
-                r"Temporary failure in name resolution|No matching distribution)",
-                output,
-            )
-            why = " (is PyPI reachable?)" if unreachable else ""
-            return f"`{shlex.join(step[1:] if step[0] == python else step)}` failed{why}"
+    make_venv = [interpreter.path, "-m", "venv", str(venv)]
+    status, _ = run_logged(in_place(interpreter, make_venv, root), PIP_TIMEOUT_S)
+    if status != 0:
+        return f"`python{interpreter.version} -m venv` failed (on Debian: python3.X-venv)"
+    pip_install = [python, "-m", "pip", "install", "--quiet", ".[test]"]
+    status, output = run_logged(in_place(interpreter, pip_install, root), PIP_TIMEOUT_S)
+    if status != 0:
+        return OFFLINE if NETWORK_ERRORS.search(output) else "`pip install '.[test]'` failed"
     return ""
 
 
@@ -432,6 +440,38 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     return args
 
 
+def test_one(version: str, root: SidRoot, args: argparse.Namespace) -> Outcome:
+    """Find, install and test one version; the outcome says how it went, in one line if not."""
+    outcome = Outcome(version)
+    began = time.monotonic()
+    interpreter, problem = find(version, root)
+    if interpreter is None:
+        outcome.problem = problem
+        say(f"Python {version}: NOT TESTED: {problem}")
+        return outcome
+    outcome.interpreter = interpreter
+    where = interpreter.path
+    if interpreter.in_root:
+        compiler = "a C compiler" if root.has_compiler() else "no C compiler"
+        where = f"in the Debian-sid root, with {compiler}"
+    say(f"Python {version}: {interpreter.full_version} ({where}): installing '.[test]'")
+    problem = install(interpreter, root)
+    if problem:
+        outcome.problem = problem if problem == OFFLINE else f"install failed: {problem}"
+        say(f"Python {version}: {outcome.problem}")
+    else:
+        paths = WHOLE_SUITE if args.whole_suite else PLAN[version]
+        outcome.scope = "whole suite" if paths == WHOLE_SUITE else "planned part"
+        if names_tests(args.pytest_args):
+            paths, outcome.scope = (), "tests named on the command line"
+        say(f"Python {version}: running the {outcome.scope}: {' '.join(paths or args.pytest_args)}")
+        outcome.counts, outcome.problem = run_suite(interpreter, paths, root, args.pytest_args)
+        trouble = f"; {outcome.problem}" if outcome.problem else ""
+        say(f"Python {version}: {counts_text(outcome.counts)}{trouble}")
+    outcome.seconds = time.monotonic() - began
+    return outcome
+
+
 def _exit_on_signal(signum: int, _frame: object) -> None:
     raise SystemExit(128 + signum)  # runs the `finally`s: the temporary root is removed
 
@@ -450,38 +490,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     outcomes: list[Outcome] = []
     try:
         for version in args.wanted:
-            outcome = Outcome(version)
-            outcomes.append(outcome)
-            began = time.monotonic()
-            interpreter, problem = find(version, root)
-            if interpreter is None:
-                outcome.problem = problem
-                say(f"Python {version}: MISSING: {problem}")
+            if outcomes and outcomes[-1].problem == OFFLINE:  # the next would fail the same way
+                outcomes.append(Outcome(version, problem=OFFLINE))
                 continue
-            outcome.interpreter = interpreter
-            where = "in the Debian-sid root" if interpreter.in_root else interpreter.path
-            if interpreter.in_root:
-                compiler = "a C compiler" if root.has_compiler() else "no C compiler"
-                where += f", with {compiler}"
-            say(f"Python {version}: {interpreter.full_version} ({where}): installing '.[test]'")
-            problem = install(interpreter, root)
-            if problem:
-                outcome.problem = f"install failed: {problem}"
-                say(f"Python {version}: {outcome.problem}")
-                outcome.seconds = time.monotonic() - began
-                continue
-            paths = WHOLE_SUITE if args.whole_suite else PLAN[version]
-            outcome.scope = "whole suite" if paths == WHOLE_SUITE else "planned part"
-            if names_tests(args.pytest_args):
-                paths, outcome.scope = (), "tests named on the command line"
-            shown = " ".join(paths or args.pytest_args)
-            say(f"Python {version}: running the {outcome.scope}: {shown}")
-            outcome.counts, outcome.problem = run_suite(interpreter, paths, root, args.pytest_args)
-            outcome.seconds = time.monotonic() - began
-            say(
-                f"Python {version}: {counts_text(outcome.counts)}"
-                f"{'; ' + outcome.problem if outcome.problem else ''} ({outcome.seconds:.0f} s)"
-            )
+            outcomes.append(test_one(version, root, args))
     finally:
         root.remove()
     return summarize(outcomes, time.monotonic() - started)
@@ -492,7 +504,7 @@ def summarize(outcomes: Sequence[Outcome], seconds: float) -> int:
     say(f"summary ({seconds / 60:.1f} min)")
     for o in outcomes:
         if o.interpreter is None:
-            print(f"Python {o.version}: MISSING: {o.problem}")
+            print(f"Python {o.version}: NOT TESTED: {o.problem}")
             continue
         state = "ok" if o.ok else "FAILED"
         detail = counts_text(o.counts) if o.counts else "no tests ran"
@@ -508,7 +520,7 @@ def summarize(outcomes: Sequence[Outcome], seconds: float) -> int:
     missing = [o.version for o in outcomes if o.interpreter is None]
     broken = [o.version for o in outcomes if o.interpreter is not None and not o.ok]
     if missing:
-        print(f"versions missing: {', '.join(missing)} (not tested: this run fails)")
+        print(f"versions not tested: {', '.join(missing)} (so this run fails)")
     if broken:
         print(f"versions failing: {', '.join(broken)}")
     # One plain closing line for the whole run (errors counted with the failures).

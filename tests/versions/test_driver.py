@@ -63,8 +63,8 @@ def test_a_missing_version_fails_the_run_and_says_which(
     ]
     assert driver.summarize(outcomes, 60.0) == 1
     out = capsys.readouterr().out.splitlines()
-    assert "Python 3.15: MISSING: not on this machine, and building ... needs root" in out
-    assert "versions missing: 3.15 (not tested: this run fails)" in out
+    assert "Python 3.15: NOT TESTED: not on this machine, and building ... needs root" in out
+    assert "versions not tested: 3.15 (so this run fails)" in out
     assert out[-1] == "total: 10 passed, 0 failed, 1 skipped"
 
 
