@@ -185,7 +185,8 @@ class SidRoot:
             return self.path
         if os.geteuid() != 0:
             self.problem = (
-                "not on this machine, and building the Debian-sid root that provides it needs root"
+                "building the Debian-sid root that provides it needs root (run as root, put it "
+                "on PATH, or leave it out with --versions)"
             )
             return None
         if self.keep_at is not None and self.keep_at.exists():
@@ -249,7 +250,7 @@ def find(version: str, root: SidRoot) -> tuple[Interpreter | None, str]:
         return None, f"not found in {where}{hint}: install it (pyenv install {version})"
     path = root.get()
     if path is None:
-        return None, root.problem
+        return None, f"no python{version} on PATH; {root.problem}"
     interpreter = Interpreter(version, f"/usr/bin/python{version}", in_root=True)
     probed = _probe(root.argv([interpreter.path, "-c", PROBE]))
     if probed is None:

@@ -93,3 +93,15 @@ def test_versions_option(driver: ModuleType) -> None:
     assert driver.parse_args(["--versions", "3.15,3.11"]).wanted == ["3.15", "3.11"]
     with pytest.raises(SystemExit):
         driver.parse_args(["--versions", "3.10"])
+
+
+def test_a_version_nowhere_on_the_machine_is_one_line_saying_where_it_looked(
+    driver: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setenv("PYENV_ROOT", str(tmp_path / "pyenv"))
+    found, problem = driver.find("3.12", driver.SidRoot(None))
+    assert found is None
+    assert problem == (
+        f"not found in PATH and {tmp_path / 'pyenv'}/versions: install it (pyenv install 3.12)"
+    )
