@@ -54,9 +54,9 @@ class Verdict:
     duration_s: float
     tests: list[TestResult] = field(default_factory=list)
     failure: Failure | None = None
+    output: str = ""
     # Integrity-policy findings (one line each); with strict mode they make the status refused.
     integrity: list[str] = field(default_factory=list)
-    output: str = ""
 
     @property
     def passed(self) -> bool:
