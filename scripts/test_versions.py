@@ -26,6 +26,7 @@ import argparse
 import glob
 import os
 import re
+import resource
 import shlex
 import shutil
 import signal
@@ -500,9 +501,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     return summarize(outcomes, time.monotonic() - started)
 
 
+def cpu_minutes() -> float:
+    """CPU time (user + system) of everything this run started, in minutes: with the wall time
+    it shows how much of a slow run was waiting for a busy machine."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (used.ru_utime + used.ru_stime) / 60
+
+
 def summarize(outcomes: Sequence[Outcome], seconds: float) -> int:
     print()
-    say(f"summary ({seconds / 60:.1f} min)")
+    cores = os.cpu_count()
+    say(f"summary: {seconds / 60:.1f} min wall, {cpu_minutes():.1f} min CPU on {cores} cores")
     for o in outcomes:
         if o.interpreter is None:
             print(f"Python {o.version}: NOT TESTED: {o.problem}")
