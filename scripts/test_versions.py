@@ -18,6 +18,9 @@ Where the interpreters come from:
   path inside, so the venv and the tests are the same files.
 
 Free-threaded builds (``python3.14t``) are never picked: the tutor refuses them (README).
+
+The tests see ``$TUTOR_CI_VERSIONS`` (the versions this run tests, comma-separated): a test that
+starts other Pythons itself can leave that to the run.
 """
 
 from __future__ import annotations
@@ -487,6 +490,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         driver += ", free-threaded"
     say(f"testing {', '.join(args.wanted)} from {REPO} (driver: Python {driver})")
     check_tools()
+    os.environ["TUTOR_CI_VERSIONS"] = ",".join(args.wanted)
     root = SidRoot(args.root.resolve() if args.root else None)
     started = time.monotonic()
     outcomes: list[Outcome] = []
