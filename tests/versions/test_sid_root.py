@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -67,3 +68,16 @@ def test_usage_errors_say_how(tmp_path: Path) -> None:
     for argv in ([], ["build"], ["run", "x", "y", "true"]):
         done = _sid_root(*argv, apt=tmp_path)
         assert done.returncode == 1 and done.stderr.startswith("sid-root: usage:"), argv
+
+
+def test_a_root_built_with_other_packages_is_not_reused(tmp_path: Path) -> None:
+    (tmp_path / "usr" / "bin").mkdir(parents=True)
+    for python in ("python3.14", "python3.15"):
+        (tmp_path / "usr" / "bin" / python).write_text("")
+        (tmp_path / "usr" / "bin" / python).chmod(0o755)
+    (tmp_path / ".threading-tutor-sid-root").write_text("python3.14,python3.15\n")
+    done = _sid_root("check", str(tmp_path), apt=tmp_path)
+    assert done.returncode == 1 and "built with other packages" in done.stderr
+    packages = re.search(r"^PACKAGES=(\S+)$", SID_ROOT.read_text(), re.M).group(1)
+    (tmp_path / ".threading-tutor-sid-root").write_text(packages + "\n")
+    assert _sid_root("check", str(tmp_path), apt=tmp_path).returncode == 0
