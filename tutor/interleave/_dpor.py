@@ -105,7 +105,7 @@ def _call_footprint(callee, args, frame) -> tuple:
         if base is MISSING:
             return ((WILD, True),)
         if _is_hybrid(base):
-            return ((("sync", id(base)), True),)
+            return _primitive_call(base, callee[2])
         if _is_container(base):
             method = callee[2]
             sub = "*"
@@ -141,6 +141,19 @@ def _call_footprint(callee, args, frame) -> tuple:
     if _is_hybrid(getattr(fn, "__self__", None)):
         return ((("sync", id(fn.__self__)), True),)
     return ((WILD, True),)
+
+
+#: methods of our primitives that begin with a scheduling point of their own (which declares
+#: the operation), and those that only read the primitive's state
+_OWN_POINT = frozenset({"acquire", "wait", "wait_for", "join", "__enter__", "put", "get"})
+_READS = frozenset({"is_set", "isSet", "locked", "_is_owned", "n_waiting", "broken",
+                    "is_alive", "_recursion_count"})  # fmt: skip
+
+
+def _primitive_call(obj, method: str) -> tuple:
+    if method in _OWN_POINT:
+        return ()
+    return ((("sync", id(obj)), method not in _READS),)
 
 
 def conflicts(a: tuple, b: tuple) -> bool:

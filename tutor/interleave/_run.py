@@ -124,7 +124,8 @@ class Run:
                     raise
             self._unwind()
             self.phase = "check"
-            if self.failure is None and not self.out_of_budget and check is not None:
+            if self.failure is None and not self.out_of_budget and not self.pruned and (
+                    check is not None):  # a pruned schedule stopped halfway: nothing to check
                 try:
                     check(self.state)
                 except Abort:
@@ -395,7 +396,10 @@ class Run:
         if ts.pending_write is not None:
             settle(ts)
         if self.dpor_state is not None:
-            self.dpor_state.declare(ts.index, ((("sync", id(event[1])), True),))
+            obj = event[1]
+            # waiting for an Event or a thread only reads it (set/finish write it)
+            writes = not (event[0] in ("wait on", "join") and getattr(obj, "kind", "") != "Barrier")
+            self.dpor_state.declare(ts.index, ((("sync", id(obj)), writes),))
         self.steps += 1
         ts.reads = 0
         self.quiet = 0
@@ -455,7 +459,8 @@ class Run:
             # when it runs again: a retry on ``obj`` (woken), or a timeout (moves the clock)
             if deadline is not None:
                 state.touch(ts.index, self, CLOCK, False)
-            retry = () if obj is SLEEP else ((("sync", id(obj)), True),)
+            reads = isinstance(obj, ThreadState) or getattr(obj, "kind", "") == "Event"
+            retry = () if obj is SLEEP else ((("sync", id(obj)), not reads),)
             state.pending[ts.index] = retry + (((CLOCK, True),) if deadline is not None else ())
         cands = self.candidates(ts)
         if not cands:
