@@ -23,9 +23,9 @@ from ._types import Kind
 from ._workers import WorkerPool
 
 #: the search budget, in schedules: the same submission and seed give the same verdict anywhere
-DEFAULT_MAX_SCHEDULES = 2_000
+DEFAULT_MAX_SCHEDULES = 500
 #: ... and in scheduling points over all schedules (a long-running program stops earlier)
-DEFAULT_MAX_TOTAL_STEPS = 200_000
+DEFAULT_MAX_TOTAL_STEPS = 100_000
 #: wall-clock safety net: past it the search stops with a ``timeout`` failure, never a pass.
 #: ``budget_s`` can raise it, not lower it below this floor (see docs/interleave.md).
 SAFETY_FLOOR_S = 60.0
@@ -173,7 +173,7 @@ def explore(setup, threads, check=None, *, seed=None, budget_s=None, max_schedul
     """Run ``threads`` over ``setup()``'s state under many schedules; raise on the first failure.
 
     See docs/interleave.md. The search is counted in schedules (``max_schedules``, default
-    2,000, and 200,000 scheduling points in all), so its result does not depend on the
+    500, and 100,000 scheduling points in all), so its result does not depend on the
     machine; ``budget_s`` is only a wall-clock safety net (at least 60 s) whose expiry is a
     ``timeout`` failure, never a pass.
     """
@@ -222,8 +222,9 @@ def explore(setup, threads, check=None, *, seed=None, budget_s=None, max_schedul
                 report.traces += 1
             if not dpor.complete_possible:
                 break  # fairness shaped the schedules: no proof possible, search on as below
-            if report.schedules >= DPOR_SHARE * dpor_limit and dpor.has_work():
-                break
+            left = DPOR_SHARE * dpor_limit - report.schedules
+            if dpor.has_work() and len(dpor.queue) > left:
+                break  # more alternatives pending than schedules left: it cannot finish
         if dpor.complete_possible and not dpor.has_work():
             report.complete = report.exhausted = True
             report.bound = preemption_bound
