@@ -71,13 +71,60 @@ def run_exercise(exercise: str) -> dict:
     return out
 
 
+def summarize(results: dict) -> None:
+    """Per exercise: the solution's proof (cases proved, traces, seconds), detection times."""
+    print(f"\n{'exercise':22} {'solution: proved':>17} {'traces':>7} {'s':>6} | "
+          f"{'starter s':>9} {'wrong fixes: found':>19} {'max s':>6}")
+    for ex, row in results["exercises"].items():
+        if "error" in row:
+            continue
+        sol = row.get("solution", {"cases": []})
+        proved = [c for c in sol["cases"] if c.get("complete")]
+        traces = sum(c.get("traces", 0) for c in proved)
+        wrong = [v for k, v in row.items() if k.startswith("wrong/")]
+        found = [v for v in wrong if v["verdict"] != "pass"]
+        print(f"{ex:22} {len(proved):>8}/{len(sol['cases']):<8} {traces:>7} "
+              f"{sum(c['seconds'] for c in sol['cases']):>6.2f} | "
+              f"{row.get('starter', {}).get('seconds', 0):>9.2f} "
+              f"{len(found):>12}/{len(wrong):<6} "
+              f"{max((v['seconds'] for v in wrong), default=0):>6.2f}")
+
+
+def compare(a: dict, b: dict) -> list[str]:
+    """Variants whose verdict differs between two runs."""
+    flips = []
+    for ex, row in a["exercises"].items():
+        for variant, v in row.items():
+            if variant == "error":
+                continue
+            other = b["exercises"].get(ex, {}).get(variant)
+            if other is None or other["verdict"] != v["verdict"]:
+                flips.append(f"{ex}/{variant}: {v['verdict']} -> "
+                             f"{other['verdict'] if other else 'missing'}")
+    return flips
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clock-scale", type=float, default=1.0)
     parser.add_argument("--exercises", help="comma-separated ids (default: all explore-based)")
     parser.add_argument("--json")
+    parser.add_argument("--summary", help="print the per-exercise table of a --json file")
+    parser.add_argument("--compare", nargs=2, metavar=("A", "B"),
+                        help="list the verdicts that differ between two --json files")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.summary:
+        summarize(json.loads(Path(args.summary).read_text()))
+        return 0
+    if args.compare:
+        first, second = (json.loads(Path(f).read_text()) for f in args.compare)
+        flips = compare(first, second)
+        total = sum(len(r) for r in first["exercises"].values())
+        print(f"{len(flips)} of {total} verdicts differ "
+              f"(clock x{first['clock_scale']:g} vs x{second['clock_scale']:g})")
+        print("\n".join(flips))
+        return 0
     if args.child:
         print(json.dumps(run_exercise(args.child)))
         sys.stdout.flush()
@@ -111,6 +158,7 @@ def main() -> int:
           f"clock x{args.clock_scale:g}")
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=1))
+    summarize(results)
     return 0
 
 

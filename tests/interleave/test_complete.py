@@ -84,14 +84,14 @@ def test_the_job_queue_bug_is_found_on_every_seed(seed):
 
 
 def test_the_fixed_job_queue_is_proved():
-    report = explore(FixedJobQueue, [producer, worker, worker], all_done)
+    report = explore(FixedJobQueue, [producer, worker, worker], all_done, max_schedules=5000)
     assert report.complete and report.traces >= 2
     assert str(report) == f"proved: all {report.traces} interleavings checked"
 
 
 def test_a_condition_with_several_waiters_is_proved():
     setup, threads, check, _ = seeded.FIXED["if_not_while"]  # 2 consumers wait, 1 producer
-    report = explore(setup, threads, check)
+    report = explore(setup, threads, check, max_schedules=5000)
     assert report.complete, report
 
 

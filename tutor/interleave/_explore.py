@@ -34,7 +34,7 @@ DEFAULT_BOUND = 2
 #: share of the schedule budget the partial-order reduction may use before, if it has not
 #: finished (or cannot prove anything: fairness shaped the schedules), the bounded search,
 #: PCT and random walks take the rest
-DPOR_SHARE = 0.6
+DPOR_SHARE = 0.8
 #: share of what is left that the bounded search may use before PCT and random walks
 DFS_SHARE = 0.6
 MINIMIZE_TRIALS = 400
