@@ -28,7 +28,7 @@ DEFAULT_MAX_SCHEDULES = 500
 DEFAULT_MAX_TOTAL_STEPS = 100_000
 #: wall-clock safety net: past it the search stops with a ``timeout`` failure, never a pass.
 #: ``budget_s`` can raise it, not lower it below this floor (see docs/interleave.md).
-SAFETY_FLOOR_S = 600.0
+SAFETY_FLOOR_S = 1800.0
 DEFAULT_MAX_STEPS = 50_000
 DEFAULT_BOUND = 2
 #: share of the schedule budget the partial-order reduction may use before, if it has not
@@ -174,7 +174,7 @@ def explore(setup, threads, check=None, *, seed=None, budget_s=None, max_schedul
 
     See docs/interleave.md. The search is counted in schedules (``max_schedules``, default
     500, and 100,000 scheduling points in all), so its result does not depend on the
-    machine; ``budget_s`` is only a wall-clock safety net (at least 600 s) whose expiry is a
+    machine; ``budget_s`` is only a wall-clock safety net (at least 30 min) whose expiry is a
     ``timeout`` failure, never a pass.
     """
     __tracebackhide__ = True  # pytest: show the learner's test, not the explorer's insides

@@ -43,6 +43,7 @@ def _clock_scale() -> float:
 
 
 _SCALE = _clock_scale()
+SCALE = _SCALE  # for clocks of our own that must run as fast (the stuck-thread watchdog)
 _perf = time.perf_counter
 if _SCALE == 1.0:
     #: The real high-resolution clock, for the safety net and the watchdog. Never patched.
