@@ -197,7 +197,7 @@ def test_an_endless_loop_outside_any_scheduling_point_is_interrupted():
     with pytest.raises(InterleavingFailure) as info:
         explore(lambda: None, [spin], budget_s=0.2)
     assert info.value.kind == "starvation"
-    assert time.perf_counter() - started < 15
+    assert time.perf_counter() - started < 60  # 2 s of the thread's own time; a loaded machine
 
 
 MODULE = """
