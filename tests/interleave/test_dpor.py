@@ -50,6 +50,8 @@ _OPS = [
     "with s.sem:\n        s.log.append(s.x)",
     "with s.cond:\n        s.ready += 1\n        s.cond.notify_all()",
     "n = len(s.log)\n    s.z = n",
+    "c = dict(s.d)\n    s.x = len(c)",
+    "items = list(s.log)\n    s.y = len(items)",
 ]
 
 

@@ -25,6 +25,7 @@ conservatively (it conflicts with everything), which keeps the claim.
 from __future__ import annotations
 
 import heapq
+import sys
 import types
 
 from ._bytecode import MISSING, resolve, safe_getattr
@@ -58,11 +59,14 @@ def _learner_callable(fn) -> bool:
     if code is not None:
         return is_learner_file(code.co_filename)
     if isinstance(fn, type):
+        # a learner class: its __init__ (if any) has points. Not a builtin or library type:
+        # dict(self.queued), collections.Counter(x)... read their argument (see the caller)
         init = getattr(fn, "__init__", None)
         code = getattr(init, "__code__", None)
-        return fn.__module__ not in ("builtins",) and (code is None or is_learner_file(
-            code.co_filename)) or fn in (list, dict, set, tuple, object, str, int, float, bool,
-                                         bytes, frozenset)
+        module = sys.modules.get(fn.__module__)
+        where = getattr(module, "__file__", None) or ""
+        return fn.__module__ != "builtins" and bool(where) and is_learner_file(where) and (
+            code is None or is_learner_file(code.co_filename))
     return False
 
 
