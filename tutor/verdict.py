@@ -54,9 +54,11 @@ class Verdict:
     duration_s: float
     tests: list[TestResult] = field(default_factory=list)
     failure: Failure | None = None
+    output: str = ""
     # Integrity-policy findings (one line each); with strict mode they make the status refused.
     integrity: list[str] = field(default_factory=list)
-    output: str = ""
+    # Isolation layers that were not in force for this run, one line each (empty: all were).
+    isolation: list[str] = field(default_factory=list)
 
     @property
     def passed(self) -> bool:
@@ -80,4 +82,5 @@ class Verdict:
             failure=Failure(**failure) if failure else None,
             integrity=list(data.get("integrity", [])),
             output=data.get("output", ""),
+            isolation=list(data.get("isolation", [])),
         )

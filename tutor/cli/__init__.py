@@ -19,6 +19,7 @@ from types import ModuleType
 from tutor import __version__
 from tutor.cli.context import Context, UsageError
 from tutor.course import CourseError
+from tutor.interpreter import unsupported_reason
 
 PROG = "tutor"
 
@@ -97,6 +98,9 @@ def build_parser(only: str | None = None, *, commands: bool = True) -> argparse.
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit status (0 ok, 1 not passed / not sound, 2 usage error)."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    if refusal := unsupported_reason():
+        print(f"{PROG}: {refusal}", file=sys.stderr)
+        return 2
     needs_all, name = _requested_command(argv)
     if needs_all or (name is not None and name not in _command_names()):
         parser = build_parser()  # help, or an unknown command: argparse lists the real ones
