@@ -68,6 +68,7 @@ class BatchResult:
     total: int = 0
     interrupted: bool = False
     grader_faults: int = 0  # files the grader itself failed on (not the learner's doing)
+    isolation: set[str] = field(default_factory=set)  # sandbox layers some run went without
 
     @property
     def missing(self) -> int:
@@ -83,6 +84,7 @@ class Settings:
     options: Mapping[str, Any] = field(default_factory=dict)  # more keywords for grade()
     course: str = ""
     tutor_version: str = ""
+    require_isolation: bool = False  # a run without every sandbox layer is the grader's fault
 
     def context(self) -> dict[str, Any]:
         return {"seed": self.seed, "course": self.course, "tutor_version": self.tutor_version}
@@ -264,6 +266,15 @@ def source_problem(shown: str, data: bytes) -> str | None:
 # --- grading ----------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Graded:
+    """One file's row; whether the grader itself failed on it; the sandbox layers it lacked."""
+
+    row: ResultRow
+    grader_fault: bool = False
+    isolation: tuple[str, ...] = ()
+
+
 def _row(sub: Submission, status: str, message: str, settings: Settings, **more: Any) -> ResultRow:
     return ResultRow(
         sub.learner, sub.exercise_id, status, 0.0, None, message, **settings.context(), **more
@@ -297,12 +308,12 @@ def grade_submission(
     *,
     scratch: _Scratch | None = None,
     cancel: threading.Event | None = None,
-) -> tuple[ResultRow, bool] | None:
-    """Grade one file: (its row, whether the grader itself failed), or None when cancelled."""
+) -> Graded | None:
+    """Grade one file; None when the run was cancelled before it finished (not a verdict)."""
     if sub.missing:
-        return _row(sub, "missing", f"no file {sub.exercise_id}.py handed in", settings), False
+        return Graded(_row(sub, "missing", f"no file {sub.exercise_id}.py handed in", settings))
     if sub.problem:
-        return _row(sub, "error", sub.problem, settings), False
+        return Graded(_row(sub, "error", sub.problem, settings))
     try:
         exercise = course.exercise(sub.exercise_id)
     except KeyError:
@@ -310,10 +321,10 @@ def grade_submission(
             f"unknown exercise {sub.exercise_id!r}: the course has no such exercise "
             "(name the file <exercise-id>.py; `tutor list` shows the ids)"
         )
-        return _row(sub, "error", message, settings), False
+        return Graded(_row(sub, "error", message, settings))
     data = read_submission(root, sub)
     if isinstance(data, str):
-        return _row(sub, "error", data, settings), False
+        return Graded(_row(sub, "error", data, settings))
     digest = hashlib.sha256(data).hexdigest()
     if cancel is not None and cancel.is_set():
         return None
@@ -324,15 +335,19 @@ def grade_submission(
         verdict = _grade(exercise, copy, settings, cancel)
     except Exception as exc:  # noqa: BLE001 - one file's grader failure must not stop the batch
         message = f"the grader failed on this file: {type(exc).__name__}: {exc}"
-        return _row(sub, "error", message, settings, sha256=digest), True
+        return Graded(_row(sub, "error", message, settings, sha256=digest), grader_fault=True)
     finally:
         copy.unlink(missing_ok=True)
         if own_scratch:
             scratch.remove()
     if cancel is not None and cancel.is_set():
         return None
+    lacking = list(getattr(verdict, "isolation", []) or [])
+    if lacking and settings.require_isolation:
+        message = f"--require-isolation: this run lacked {'; '.join(lacking)}; not graded"
+        return Graded(_row(sub, "error", message, settings, sha256=digest), grader_fault=True)
     row = ResultRow.from_verdict(sub.learner, verdict, **settings.context(), sha256=digest)
-    return replace(row, exercise=sub.exercise_id), False
+    return Graded(replace(row, exercise=sub.exercise_id), isolation=tuple(lacking))
 
 
 def _grade(
@@ -364,7 +379,7 @@ def grade_batch(
     cancel = threading.Event()
     scratch = _Scratch()
     executor = ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="grade")
-    futures: list[Future[tuple[ResultRow, bool] | None]] = []
+    futures: list[Future[Graded | None]] = []
     try:
         futures = [
             executor.submit(
@@ -375,7 +390,7 @@ def grade_batch(
         for future in as_completed(futures):
             done = future.result()
             if done is not None and on_row is not None:
-                on_row(done[0])
+                on_row(done.row)
     except KeyboardInterrupt:
         result.interrupted = True
         cancel.set()
@@ -383,8 +398,10 @@ def grade_batch(
         executor.shutdown(wait=True, cancel_futures=True)
         scratch.remove()
     finished = [f.result() for f in futures if f.done() and not f.cancelled()]
-    result.rows = [done[0] for done in finished if done is not None]
-    result.grader_faults = sum(done[1] for done in finished if done is not None)
+    graded = [done for done in finished if done is not None]
+    result.rows = [done.row for done in graded]
+    result.grader_faults = sum(done.grader_fault for done in graded)
+    result.isolation = {layer for done in graded for layer in done.isolation}
     return result
 
 
@@ -393,10 +410,12 @@ def grade_batch(
 
 @dataclass(frozen=True)
 class PackFault:
-    """An exercise this pack cannot grade anyone on; ``message`` is one line."""
+    """An exercise this pack cannot grade anyone on; ``message`` is one line. ``certain`` is
+    False for a timeout, which a slow or busy machine can cause as well as the pack."""
 
     exercise: str
     message: str
+    certain: bool = True
 
 
 def check_pack(
@@ -435,5 +454,7 @@ def _pack_fault(exercise: Exercise, settings: Settings) -> PackFault | None:
     if verdict.failure is not None and verdict.failure.message:
         first_line = ": " + verdict.failure.message.splitlines()[0]
     return PackFault(
-        exercise.id, f"its {which} gets {verdict.status} with seed {settings.seed}{first_line}"
+        exercise.id,
+        f"its {which} gets {verdict.status} with seed {settings.seed}{first_line}",
+        certain=verdict.status != "timeout",
     )

@@ -26,16 +26,17 @@ from tutor.cli import main
 from tutor.course import load_course
 from tutor.state import LearnerState
 
-# --timeout for the whole batch: the endless loop costs this much; a normal file takes well
-# under a second, so even a heavily loaded machine does not turn a verdict into a timeout.
-TIMEOUT = "8"
+# --timeout for the whole batch: the endless loop costs this much. A normal file takes about
+# a second of CPU, but 7 s of wall time on two cores with a load of 15 (measured while other
+# suites ran), so the limit leaves room for a machine far busier than CI's.
+TIMEOUT = "30"
 
 # (learner, exercise) -> (status, failure_kind or None, a phrase the message must contain)
 EXPECTED: dict[tuple[str, str], tuple[str, str | None, str]] = {
     ("alice", "add-numbers"): ("passed", None, ""),
     ("alice", "safe-counter"): ("passed", None, ""),
     ("bob", "add-numbers"): ("failed", "assertion", "assert 6 == 5"),
-    ("bob", "safe-counter"): ("failed", None, "hits counted as 1"),
+    ("bob", "safe-counter"): ("failed", None, "self.hits"),  # the explanation names it
     ("carol", "add-numbers"): ("error", "crash", ""),  # os._exit(0) at import
     ("carol", "safe-counter"): ("failed", None, ""),  # a fake verdict printed, then sys.exit
     ("dave", "add-numbers"): ("timeout", "timeout", "timed out"),
@@ -227,7 +228,7 @@ def test_the_same_seed_gives_the_same_verdict_and_interleaving(
         message = re.sub(r"0x[0-9a-f]+", "0x?", row["message"])  # object addresses vary
         rows.append((row["status"], row["failure_kind"], message))
     assert rows[0] == rows[1]
-    assert rows[0][0] == "failed" and "Schedule:" in rows[0][2]  # the interleaving is named
+    assert rows[0][0] == "failed" and "self.hits" in rows[0][2]  # the conflict is named
 
 
 @pytest.mark.parametrize(

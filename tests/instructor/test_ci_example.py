@@ -6,8 +6,8 @@ done by hand: the checkout of the tutor is a copy of this working tree in tutor-
 once for the module), the artifacts are moved between jobs, the matrix is expanded one job
 after the other. Every `run:`
 step runs verbatim, `pip wheel` and `pip install` included, into a fresh virtual environment;
-pip is only kept off the network (PIP_NO_INDEX) by finding the dependencies already installed
-here. `validate --repeat 10` runs with 2 seeds to stay inside the test budget.
+pip is only kept off the network (PIP_NO_INDEX) by finding the dependencies already there
+(copied from this interpreter's site-packages). `validate --repeat 10` runs with 2 seeds to stay inside the test budget.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ import pytest
 from instructor_pack import BUGGY, GOOD, REPO
 
 WORKFLOW = REPO / "docs" / "examples" / "github-actions-grade.yml"
+EDITABLE = shutil.ignore_patterns("__editable__*", "threading_tutor*", "_threading_tutor*", "tutor")
 LEFT_OUT = shutil.ignore_patterns(
     ".git", ".venv*", "__pycache__", "*.egg-info", ".pytest_cache", "build", "dist"
 )
@@ -73,17 +74,18 @@ def bash(script: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedPro
 @pytest.fixture(scope="module")
 def runner(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """A runner's environment: `python` is a fresh venv that pip installs into; the tutor's
-    dependencies (and pip) are already there, borrowed from this interpreter's site-packages,
+    dependencies (and pip) are already there, copied from this interpreter's site-packages,
     so pip needs no index."""
     tmp = tmp_path_factory.mktemp("runner")
     home = tmp / "runner-python"
-    venv.create(home, with_pip=False)  # pip comes with the borrowed packages
+    venv.create(home, with_pip=False)
     site = subprocess.run(
         [home / "bin" / "python", "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
         capture_output=True, text=True, check=True,
     ).stdout.strip()  # fmt: skip
-    ours = sysconfig.get_paths()["purelib"]
-    (Path(site) / "dependencies.pth").write_text(ours + "\n")  # after the venv's own packages
+    # The packages themselves, not a path to them: the grading sandbox shows its children
+    # only the interpreter's own site-packages. This checkout's editable install stays out.
+    shutil.copytree(sysconfig.get_paths()["purelib"], site, dirs_exist_ok=True, ignore=EDITABLE)
     path = f"{home / 'bin'}{os.pathsep}{os.environ['PATH']}"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "PIP_"))}
     return {

@@ -25,7 +25,7 @@ def run_grade(course: Path, batch: Path, *args: str) -> subprocess.CompletedProc
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     command = [sys.executable, "-m", "tutor", "--course", str(course), "grade", str(batch)]
     return subprocess.run(
-        [*command, "--timeout", "20", *args], capture_output=True, text=True, env=env, timeout=300
+        [*command, "--timeout", "30", *args], capture_output=True, text=True, env=env, timeout=300
     )
 
 

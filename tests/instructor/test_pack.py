@@ -84,3 +84,16 @@ def test_usage_errors(args: list[str], course_dir: Path, capsys, monkeypatch, tm
     monkeypatch.chdir(tmp_path)
     assert main(["--course", str(course_dir), "pack", *args]) == 2
     assert capsys.readouterr().err.startswith("tutor: error:")
+
+
+def test_validate_on_a_learners_pack_warns_instead_of_failing(
+    course_dir: Path, tmp_path: Path, capsys
+) -> None:
+    folder = tmp_path / "handout"
+    assert pack(course_dir, folder, "--for-learners") == 0
+    status = main(["--course", str(folder), "validate", "--repeat", "1", "--json"])
+    data = json.loads(capsys.readouterr().out)
+    assert status == 0 and data["ok"], data
+    for exercise in data["exercises"]:
+        assert exercise["solution"] == [] and exercise["starter"] == ["failed"]
+        assert any("no solution.py" in w for w in exercise["warnings"])

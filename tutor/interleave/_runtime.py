@@ -95,4 +95,5 @@ def learner_frame(frame):
         frame = frame.f_back
     return frame
 
+
 start_thread = _thread.start_new_thread
