@@ -177,24 +177,13 @@ def _grade_options(args: argparse.Namespace, course: Course) -> dict[str, Any]:
     return {"strict": True} if args.strict or course.strict else {}
 
 
-def _require_isolation() -> None:
-    """``--require-isolation``: a usage error (exit 2), before any grading, when a layer of
-    the sandbox is missing on this machine."""
-    from tutor.runner.isolation import missing, probe
-
-    lacking = missing(probe())
-    if lacking:
-        raise UsageError(
-            f"--require-isolation: grading here lacks {len(lacking)} isolation layer(s) "
-            f"({'; '.join(lacking)}); see `tutor doctor`"
-        )
-
-
 def run(args: argparse.Namespace, ctx: Context) -> int:
     root, jobs, shard, seed = _checked_options(args)
     course = ctx.course
     if args.require_isolation:
-        _require_isolation()
+        from tutor.cli.commands.check import require_isolation  # the same test as `check`'s
+
+        require_isolation()
     try:
         found = discover(root)
     except OSError as exc:
