@@ -94,6 +94,7 @@ def build_parser(only: str | None = None, *, commands: bool = True) -> argparse.
     return parser
 
 
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit status (0 ok, 1 not passed / not sound, 2 usage error)."""
     argv = list(sys.argv[1:] if argv is None else argv)

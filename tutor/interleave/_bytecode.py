@@ -255,7 +255,7 @@ def _step(ins, stack) -> Access | None:  # noqa: C901 - one branch per opcode fa
     if name in ("CALL", "CALL_KW"):
         extra = 1 if name == "CALL_KW" else 0
         items = _pop(stack, arg + 2 + extra)
-        head, args = items[:2], items[2 : len(items) - extra]
+        head, args = items[:2], items[2:len(items) - extra]
         callee = None
         for slot in head:
             if slot is not None and slot[0] == "method":
@@ -264,11 +264,8 @@ def _step(ins, stack) -> Access | None:  # noqa: C901 - one branch per opcode fa
             real = [s for s in head if s is not None and s[0] not in ("null", "self")]
             if len(real) == 1:
                 callee = real[0]
-                if (
-                    head[0] is not None
-                    and head[0][0] not in ("null", "self")
-                    and (head[1] is not None and head[1][0] not in ("null", "self"))
-                ):
+                if head[0] is not None and head[0][0] not in ("null", "self") and (
+                        head[1] is not None and head[1][0] not in ("null", "self")):
                     callee = None  # 3.11's [callable, self] of a bound method: ambiguous
         push(("call", callee))
         return _call_access(callee, args)

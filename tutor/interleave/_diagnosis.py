@@ -50,7 +50,7 @@ def deadlock_facts(run) -> dict:
             if t is not None and t.status != BLOCKED:
                 t = None
         if t is not None and t in seen:
-            cycle = seen[seen.index(t) :]
+            cycle = seen[seen.index(t):]
             break
     rows = []
     for t in (cycle or []) + [t for t in blocked if not cycle or t not in cycle]:
@@ -76,15 +76,13 @@ def describe_deadlock(run, facts: dict) -> str:
         at = where(run, t)
         if row["in_cycle"]:
             if row["owner"] is t:
-                parts.append(
-                    f"{t.name} waits for {describe(run, waited)} ({at}) that it already holds"
-                )
+                parts.append(f"{t.name} waits for {describe(run, waited)} ({at}) "
+                             "that it already holds")
                 continue
             holds = ", ".join(f"{describe(run, lock)} ({site_text(lock._vsite)})"
                               for lock in row["holds"])  # fmt: skip
-            parts.append(
-                f"{t.name} holds {holds or 'nothing'} and waits for {describe(run, waited)} ({at})"
-            )
+            parts.append(f"{t.name} holds {holds or 'nothing'} and waits for "
+                         f"{describe(run, waited)} ({at})")
             continue
         text = f"{t.name} waits for {describe(run, waited)} ({at})"
         owner = row["owner"]
@@ -111,11 +109,8 @@ def describe_starvation(run) -> str:
             parts.append(f"{t.name} waits for {describe(run, t.waiting)} at {where(run, t)}")
         else:
             parts.append(f"{t.name} is ready to run at {where(run, t)}")
-    return (
-        f"after {run.steps} steps the threads still have not finished: "
-        + "; ".join(parts)
-        + ". A thread that busy-waits, or that is never let in, makes no progress"
-    )
+    return (f"after {run.steps} steps the threads still have not finished: " + "; ".join(parts)
+            + ". A thread that busy-waits, or that is never let in, makes no progress")
 
 
 # --- after the replay: the explanation ------------------------------------------------------------
@@ -124,18 +119,8 @@ def describe_starvation(run) -> str:
 class _Entry:
     """One recorded step of the replay (a ring entry), with what it touched."""
 
-    __slots__ = (
-        "pos",
-        "thread",
-        "file",
-        "line",
-        "event",
-        "op",
-        "target",
-        "value",
-        "key",
-        "location",
-    )
+    __slots__ = ("pos", "thread", "file", "line", "event", "op", "target", "value", "key",
+                 "location")
 
     def __init__(self, pos, thread, file, line, event, access):
         self.pos = pos
@@ -163,9 +148,8 @@ def _is_check_line(entry) -> bool:
     return src.startswith(("if ", "elif ", "while ", "assert ", "return ")) or " if " in src
 
 
-def explain(
-    run, failure, names: list[str], learner_files=()
-) -> tuple[Explanation | None, set[int]]:
+def explain(run, failure, names: list[str], learner_files=()) -> tuple[Explanation | None,
+                                                                        set[int]]:
     """(the explanation, ring positions of the conflicting steps) for a failed replay."""
     entries = [_Entry(i, *item) for i, item in enumerate(run.ring or ())]
     memory = [e for e in entries if e.op in ("read", "write", "delete") and e.key is not None]
@@ -227,7 +211,7 @@ def _lost_update(run, failure, names, entries, memory, facts):
     for accesses in _by_location(memory).values():
         reads = [e for e in accesses if e.op == "read"]
         for i, first in enumerate(reads):
-            for second in reads[i + 1 :]:
+            for second in reads[i + 1:]:
                 if second.thread == first.thread or second.value != first.value:
                     continue
                 w1 = _next_own(accesses, first)
@@ -244,17 +228,12 @@ def _lost_update(run, failure, names, entries, memory, facts):
                 if w1.value == w2.value:
                     did = f"both wrote {w1.value}"
                 else:
-                    did = (
-                        f"{names[wa.thread]} wrote {wa.value}, then {names[wb.thread]} wrote "
-                        f"{wb.value} over it"
-                    )
-                summary = (
-                    f"{t1} and {t2} both read {_q(a.target)} as {a.value} and {did}: "
-                    f"one update was lost."
-                )
-                return _explanation(
-                    "lost-update", summary, a.location, a.line, [a, b, wa, wb], names
-                )
+                    did = f"{names[wa.thread]} wrote {wa.value}, then {names[wb.thread]} wrote " \
+                          f"{wb.value} over it"
+                summary = (f"{t1} and {t2} both read {_q(a.target)} as {a.value} and {did}: "
+                           f"one update was lost.")
+                return _explanation("lost-update", summary, a.location, a.line,
+                                    [a, b, wa, wb], names)
     return None
 
 
@@ -273,37 +252,21 @@ def _check_then_act(run, failure, names, entries, memory, facts):
                 continue
             change = changes[0]
             own = [e for e in accesses if e.pos > change.pos and e.thread == check.thread]
-            if (
-                own
-                and own[0].op == "read"
-                and _is_check_line(own[0])
-                and (own[0].line != check.line or own[0].value == change.value)
-            ):
+            if own and own[0].op == "read" and _is_check_line(own[0]) and (
+                    own[0].line != check.line or own[0].value == change.value):
                 continue  # it checked again before acting: not a stale check
             acts = [e for e in own if e.op != "read" and e.line != check.line]
             if not acts and _is_check_line(check):
-                acts = [
-                    e
-                    for e in entries
-                    if e.pos > change.pos
-                    and e.thread == check.thread
-                    and e.op in ("write", "delete")
-                    and e.line != check.line
-                ]
+                acts = [e for e in entries if e.pos > change.pos and e.thread == check.thread
+                        and e.op in ("write", "delete") and e.line != check.line]
             if not acts:
                 continue
             act = acts[0]
-            if any(
-                e.thread == check.thread and isinstance(e.event, tuple) and e.event[0] == "wait on"
-                for e in entries[check.pos : act.pos]
-            ):
+            if any(e.thread == check.thread and isinstance(e.event, tuple)
+                   and e.event[0] == "wait on" for e in entries[check.pos:act.pos]):
                 continue  # it waited (the lock was free for others) and woke up to act
-            score = (
-                act.key is not None and same_location(act, check),
-                act.thread == failing,
-                check.value not in (None, "?"),
-                check.pos,
-            )
+            score = (act.key is not None and same_location(act, check), act.thread == failing,
+                     check.value not in (None, "?"), check.pos)
             candidates.append((score, check, change, act))
     if not candidates:
         return None
@@ -311,13 +274,10 @@ def _check_then_act(run, failure, names, entries, memory, facts):
     t1, t2 = names[check.thread], names[change.thread]
     what = "it" if change.target == check.target else _q(change.target)
     verb = "checked" if _is_check_line(check) else "read"
-    summary = (
-        f"{t1} {verb} {_q(check.target)} ({check.value}), then {t2} changed {what} to "
-        f"{change.value} before {t1} acted on what it had seen (line {act.line})."
-    )
-    return _explanation(
-        "check-then-act", summary, check.location, check.line, [check, change, act], names
-    )
+    summary = (f"{t1} {verb} {_q(check.target)} ({check.value}), then {t2} changed {what} to "
+               f"{change.value} before {t1} acted on what it had seen (line {act.line}).")
+    return _explanation("check-then-act", summary, check.location, check.line,
+                        [check, change, act], names)
 
 
 def _unprotected_invariant(run, failure, names, entries, memory, facts):
@@ -325,7 +285,7 @@ def _unprotected_invariant(run, failure, names, entries, memory, facts):
     writes = [e for e in memory if e.op != "read"]
     reads = [e for e in memory if e.op == "read"]
     for i, r1 in enumerate(reads):
-        for r2 in reads[i + 1 :]:
+        for r2 in reads[i + 1:]:
             if r2.thread != r1.thread or same_location(r1, r2):
                 continue
             for w1 in writes:
@@ -336,30 +296,17 @@ def _unprotected_invariant(run, failure, names, entries, memory, facts):
                         continue
                     # one location seen before the writer changed it, the other after
                     torn = (r1.pos < w1.pos and w2.pos < r2.pos) or (
-                        w1.pos < r1.pos and r2.pos < w2.pos
-                    )
+                        w1.pos < r1.pos and r2.pos < w2.pos)
                     lo, hi = sorted((w1.pos, w2.pos))
-                    if not torn or any(
-                        e.thread == w1.thread
-                        and isinstance(e.event, tuple)
-                        and e.event[0] == "wait on"
-                        for e in entries[lo:hi]
-                    ):
+                    if not torn or any(e.thread == w1.thread and isinstance(e.event, tuple)
+                                       and e.event[0] == "wait on" for e in entries[lo:hi]):
                         continue  # a writer that waits in between lets others in on purpose
                     reader, writer = names[r1.thread], names[w1.thread]
-                    summary = (
-                        f"{reader} read {_q(r1.target)} ({r1.value}) and "
-                        f"{_q(r2.target)} ({r2.value}) while {writer} was between its "
-                        f"writes of the two: it saw a half-made change."
-                    )
-                    return _explanation(
-                        "unprotected-invariant",
-                        summary,
-                        r1.location,
-                        r1.line,
-                        [w1, r1, r2, w2],
-                        names,
-                    )
+                    summary = (f"{reader} read {_q(r1.target)} ({r1.value}) and "
+                               f"{_q(r2.target)} ({r2.value}) while {writer} was between its "
+                               f"writes of the two: it saw a half-made change.")
+                    return _explanation("unprotected-invariant", summary, r1.location, r1.line,
+                                        [w1, r1, r2, w2], names)
     return None
 
 
@@ -368,14 +315,8 @@ def _wait_without_recheck(run, failure, names, entries, memory, facts):
     failing = failure.thread
     if failing is None:
         return None
-    waits = [
-        e
-        for e in entries
-        if e.thread == failing.index
-        and isinstance(e.event, tuple)
-        and e.event[0] == "wait on"
-        and getattr(e.event[1], "kind", "") == "Condition"
-    ]
+    waits = [e for e in entries if e.thread == failing.index and isinstance(e.event, tuple)
+             and e.event[0] == "wait on" and getattr(e.event[1], "kind", "") == "Condition"]
     if not waits:
         return None
     wait = waits[-1]
@@ -392,11 +333,9 @@ def _wait_without_recheck(run, failure, names, entries, memory, facts):
         meddlers = same
     m = meddlers[-1]
     cond = name_of(run, wait.event[1])
-    summary = (
-        f"{names[wait.thread]} was woken from {_q(cond + '.wait()')}, but "
-        f"{names[m.thread]} changed {_q(m.target)} to {m.value} first; "
-        f"{names[wait.thread]} did not check again before going on."
-    )
+    summary = (f"{names[wait.thread]} was woken from {_q(cond + '.wait()')}, but "
+               f"{names[m.thread]} changed {_q(m.target)} to {m.value} first; "
+               f"{names[wait.thread]} did not check again before going on.")
     return _explanation("wait-without-recheck", summary, m.location, wait.line, [wait, m], names)
 
 
@@ -413,13 +352,10 @@ def _polling(run, failure, names, entries, memory, facts):
         if not between:
             continue
         seen = between[-1]
-        summary = (
-            f"{names[t]} polls {_q(seen.location)} ({seen.value}) with time.sleep() "
-            "instead of waiting to be woken when it changes."
-        )
-        return _explanation(
-            "busy-wait", summary, seen.location, seen.line, [seen, sleeps[-1]], names
-        )
+        summary = (f"{names[t]} polls {_q(seen.location)} ({seen.value}) with time.sleep() "
+                   "instead of waiting to be woken when it changes.")
+        return _explanation("busy-wait", summary, seen.location, seen.line,
+                            [seen, sleeps[-1]], names)
     return None
 
 
@@ -429,11 +365,11 @@ def _exception(run, failure, names, entries, memory, facts):
         return None
     line = failure.where[1] if failure.where else None
     text = str(exc).strip()
-    summary = f"{failure.thread.name} raised {type(exc).__name__}{': ' + text if text else ''}" + (
-        f" at line {line}." if line else "."
-    )
+    summary = (f"{failure.thread.name} raised {type(exc).__name__}"
+               f"{': ' + text if text else ''}" + (f" at line {line}." if line else "."))
     last = [e for e in memory if e.thread == failure.thread.index][-1:]
-    return _explanation("exception", summary, last[0].location if last else None, line, last, names)
+    return _explanation("exception", summary, last[0].location if last else None, line,
+                        last, names)
 
 
 def plain_message(message: str) -> str:
@@ -442,33 +378,21 @@ def plain_message(message: str) -> str:
         rest = message.split(":", 1)[1].strip() if ":" in message else ""
         return f"The test's final check failed{': ' + rest if rest else ''}."
     if message.startswith("check(state) raised"):
-        return "The test's final check " + message[len("check(state) ") :] + "."
+        return "The test's final check " + message[len("check(state) "):] + "."
     return message
 
 
 def _other(run, failure, names, entries, memory, facts):
-    return _explanation(
-        "other",
-        plain_message(failure.message),
-        None,
-        failure.where[1] if failure.where else None,
-        [],
-        names,
-    )
+    return _explanation("other", plain_message(failure.message), None,
+                        failure.where[1] if failure.where else None, [], names)
 
 
 # --- deadlocks ---------------------------------------------------------------------------------
 
 
 def _signals(entries, waited, before=None):
-    return [
-        e
-        for e in entries
-        if isinstance(e.event, tuple)
-        and e.event[1] is waited
-        and e.event[0] in ("notify", "set")
-        and (before is None or e.pos < before)
-    ]
+    return [e for e in entries if isinstance(e.event, tuple) and e.event[1] is waited
+            and e.event[0] in ("notify", "set") and (before is None or e.pos < before)]
 
 
 def _never_signalled(run, failure, names, entries, memory, facts):
@@ -477,13 +401,12 @@ def _never_signalled(run, failure, names, entries, memory, facts):
         return None
     for row in facts["rows"]:
         waited = row["waits"]
-        if getattr(waited, "kind", "") in ("Condition", "Event") and not _signals(entries, waited):
+        if getattr(waited, "kind", "") in ("Condition", "Event") and not _signals(entries,
+                                                                                   waited):
             name = name_of(run, waited)
             t = row["thread"]
-            summary = (
-                f"{t.name} waits on {_q(name)}, which no thread ever signals: the "
-                "others are blocked too, so it waits forever."
-            )
+            summary = (f"{t.name} waits on {_q(name)}, which no thread ever signals: the "
+                       "others are blocked too, so it waits forever.")
             line = row["where"][1] if row["where"] else None
             return _explanation("deadlock", summary, name, line, [], names)
     return None
@@ -507,15 +430,11 @@ def _lost_wakeup(run, failure, names, entries, memory, facts):
         signal = signals[-1]
         name = name_of(run, waited)
         if signal.thread == t.index:
-            summary = (
-                f"{t.name} signalled {_q(name)} and only then waited on it; nobody "
-                "signals again, so it waits forever."
-            )
+            summary = (f"{t.name} signalled {_q(name)} and only then waited on it; nobody "
+                       "signals again, so it waits forever.")
         else:
-            summary = (
-                f"{names[signal.thread]} signalled {_q(name)} before {t.name} waited on "
-                f"it; nobody signals again, so {t.name} waits forever."
-            )
+            summary = (f"{names[signal.thread]} signalled {_q(name)} before {t.name} waited on "
+                       f"it; nobody signals again, so {t.name} waits forever.")
         line = row["where"][1] if row["where"] else None
         conflict = [signal] + waits[:1]
         return _explanation("lost-wakeup", summary, name, line, conflict, names)
@@ -535,20 +454,15 @@ def _deadlock(run, failure, names, entries, memory, facts):
             if not row["in_cycle"]:
                 continue
             held = ", ".join(_q(name_of(run, h)) for h in row["holds"]) or "a lock"
-            parts.append(
-                f"{row['thread'].name} holds {held} and waits for {_q(name_of(run, row['waits']))}"
-            )
+            parts.append(f"{row['thread'].name} holds {held} and waits for "
+                         f"{_q(name_of(run, row['waits']))}")
         summary = "; ".join(parts) + ": each waits for the other, forever."
     elif facts["cycle"]:
-        summary = (
-            f"{first['thread'].name} waits for {_q(lock)}, which it already holds: "
-            "a plain Lock cannot be taken twice by one thread."
-        )
+        summary = (f"{first['thread'].name} waits for {_q(lock)}, which it already holds: "
+                   "a plain Lock cannot be taken twice by one thread.")
     elif first["owner"] is not None and first["owner"].status == FINISHED:
-        summary = (
-            f"{first['thread'].name} waits for {_q(lock)}, which "
-            f"{first['owner'].name} took and never released."
-        )
+        summary = (f"{first['thread'].name} waits for {_q(lock)}, which "
+                   f"{first['owner'].name} took and never released.")
     else:
         parts = []
         for row in rows:
@@ -558,13 +472,8 @@ def _deadlock(run, failure, names, entries, memory, facts):
                 part += " while holding " + ", ".join(_q(name_of(run, h)) for h in held)
             parts.append(part)
         summary = "; ".join(parts) + ": no thread can go on."
-    conflict = [
-        e
-        for e in entries
-        if isinstance(e.event, tuple)
-        and e.event[0] in ("acquired", "waits for")
-        and any(e.event[1] is r["waits"] for r in rows)
-    ]
+    conflict = [e for e in entries if isinstance(e.event, tuple) and e.event[0] in (
+        "acquired", "waits for") and any(e.event[1] is r["waits"] for r in rows)]
     return _explanation("deadlock", summary, lock, line, conflict[-4:], names)
 
 
@@ -580,10 +489,8 @@ def _busy_wait(run, failure, names, entries, memory, facts):
     if len(mine) < SPIN_READS:
         return None
     seen = mine[-1]
-    summary = (
-        f"{names[spinner]} keeps re-reading {_q(seen.target)} ({seen.value}) in a loop "
-        f"without ever waiting, so the thread that would change it never gets to."
-    )
+    summary = (f"{names[spinner]} keeps re-reading {_q(seen.target)} ({seen.value}) in a loop "
+               f"without ever waiting, so the thread that would change it never gets to.")
     return _explanation("busy-wait", summary, seen.location, seen.line, mine[-2:], names)
 
 
@@ -594,28 +501,20 @@ def _starvation(run, failure, names, entries, memory, facts):
     if waiting:
         w = waiting[-1]
         lock = name_of(run, w.event[1])
-        summary = (
-            f"{names[w.thread]} keeps waiting for {_q(lock)}: the other threads keep "
-            "taking it first, so it never gets its turn."
-        )
+        summary = (f"{names[w.thread]} keeps waiting for {_q(lock)}: the other threads keep "
+                   "taking it first, so it never gets its turn.")
         return _explanation("starvation", summary, lock, w.line, [w], names)
     summary = f"{thread} never finishes: no thread makes progress within the step limit."
     return _explanation("starvation", summary, None, line, [], names)
 
 
 _RULES = {
-    Kind.ASSERTION: (
-        _wait_without_recheck,
-        _lost_update,
-        _check_then_act,
-        _unprotected_invariant,
-        _exception,
-        _polling,
-        _other,
-    ),
+    Kind.ASSERTION: (_wait_without_recheck, _lost_update, _check_then_act,
+                     _unprotected_invariant, _exception, _polling, _other),
     Kind.DEADLOCK: (_never_signalled, _lost_wakeup, _deadlock),
     Kind.STARVATION: (_busy_wait, _starvation),
 }
+
 
 
 # --- the headline: one line in the learner's terms ------------------------------------------------
@@ -646,18 +545,14 @@ def headline(kind: str, message: str, explanation, facts, test_file: str) -> str
             direct = row.get("direct_run")
             if direct is not None:
                 fn, file, line = direct
-                return (
-                    f"{fn}() ran in the thread that called it ({os.path.basename(file)}:"
-                    f"{line} calls run(), not start()), so the threads never ran at the "
-                    "same time."
-                )
+                return (f"{fn}() ran in the thread that called it ({os.path.basename(file)}:"
+                        f"{line} calls run(), not start()), so the threads never ran at the "
+                        "same time.")
         rows = facts.get("rows", ())
         created = [getattr(r["waits"], "_created", None) for r in rows]
         if rows and all(c and os.path.basename(c[0]) == test_file for c in created):
-            return (
-                "Your code's threads never ran at the same time: the test waited for "
-                "them to be in flight together, and they never were."
-            )
+            return ("Your code's threads never ran at the same time: the test waited for "
+                    "them to be in flight together, and they never were.")
     if explanation is not None:
         return explanation["summary"]
     return plain_message(message)

@@ -35,16 +35,8 @@ TIMELINE_RING = 400
 class Report:
     """What ``explore`` did when it found nothing wrong."""
 
-    def __init__(
-        self,
-        schedules: int,
-        elapsed_s: float,
-        exhausted: bool,
-        *,
-        bound: int = -1,
-        interleavings: int = 0,
-        seed: int = 0,
-    ) -> None:
+    def __init__(self, schedules: int, elapsed_s: float, exhausted: bool, *, bound: int = -1,
+                 interleavings: int = 0, seed: int = 0) -> None:
         self.schedules = schedules
         self.elapsed_s = elapsed_s
         self.exhausted = exhausted
@@ -55,25 +47,19 @@ class Report:
         self.backend = ""
 
     def __repr__(self) -> str:
-        return (
-            f"Report(schedules={self.schedules}, elapsed_s={self.elapsed_s:.3f}, "
-            f"exhausted={self.exhausted}, bound={self.bound}, "
-            f"interleavings={self.interleavings}, seed={self.seed})"
-        )
+        return (f"Report(schedules={self.schedules}, elapsed_s={self.elapsed_s:.3f}, "
+                f"exhausted={self.exhausted}, bound={self.bound}, "
+                f"interleavings={self.interleavings}, seed={self.seed})")
 
     @property
     def summary(self) -> str:
         if self.exhausted:
-            return (
-                f"all {self.interleavings} interleavings with up to {self.bound} "
-                f"preemption{'s' if self.bound != 1 else ''} checked"
-            )
+            return (f"all {self.interleavings} interleavings with up to {self.bound} "
+                    f"preemption{'s' if self.bound != 1 else ''} checked")
         text = f"{self.schedules} schedules checked in {self.elapsed_s:.2f} s"
         if self.bound >= 0:
-            text += (
-                f"; every interleaving with up to {self.bound} preemption"
-                f"{'s' if self.bound != 1 else ''} among them"
-            )
+            text += (f"; every interleaving with up to {self.bound} preemption"
+                     f"{'s' if self.bound != 1 else ''} among them")
         return text + " (not exhaustive)"
 
     def __str__(self) -> str:
@@ -113,8 +99,7 @@ class Session:
             set_time_base()
             set_assigned_names(None, None)  # decided after the first setup(): see _after_setup
             self._names_pending = (
-                point_mode() == "shared" and os.environ.get("TUTOR_INTERLEAVE_ELIDE", "1") != "0"
-            )
+                point_mode() == "shared" and os.environ.get("TUTOR_INTERLEAVE_ELIDE", "1") != "0")
             self.backend = make_backend()
             self.backend.start()
             self.pool = WorkerPool(self.backend)
@@ -169,18 +154,8 @@ def _order_key(seed: int):
     return key
 
 
-def explore(
-    setup,
-    threads,
-    check=None,
-    *,
-    seed=None,
-    budget_s=None,
-    max_schedules=None,
-    max_steps=None,
-    preemption_bound=DEFAULT_BOUND,
-    minimize=True,
-) -> Report:
+def explore(setup, threads, check=None, *, seed=None, budget_s=None, max_schedules=None,
+            max_steps=None, preemption_bound=DEFAULT_BOUND, minimize=True) -> Report:
     """Run ``threads`` over ``setup()``'s state under many schedules; raise on the first failure.
 
     See docs/interleave.md. ``budget_s`` is a hard wall-clock bound (default 1 s when neither
@@ -292,12 +267,7 @@ def failure_from(run, report) -> InterleavingFailure:
         explanation, conflicts = explain(run, failure, names)
     timeline = build_timeline(run, names, conflicts) if run.ring is not None else []
     exc = InterleavingFailure(
-        failure.kind,
-        failure.message,
-        encode(run.deviations()),
-        timeline,
-        names,
-        report,
+        failure.kind, failure.message, encode(run.deviations()), timeline, names, report,
         explanation=explanation,
         headline=headline(failure.kind, failure.message, explanation, failure.facts, TEST_FILE),
     )
@@ -320,7 +290,7 @@ def _minimize(session, plan, kind):
         removed = False
         i = len(best) - chunk
         while i >= 0 and wall() < stop:
-            candidate = best[:i] + best[i + chunk :]
+            candidate = best[:i] + best[i + chunk:]
             trials += 1
             run = session.run(Planned(candidate), stop)
             if run.failure is not None and run.failure.kind == kind:

@@ -26,18 +26,9 @@ DICT_KEYS = ("kind", "message", "headline", "schedule", "timeline", "explanation
 class InterleavingFailure(AssertionError):
     """A schedule under which the code fails; ``str()`` shows how it happened."""
 
-    def __init__(
-        self,
-        kind: str,
-        message: str,
-        schedule: str | None,
-        timeline: list[Step],
-        thread_names: list[str] | None = None,
-        report=None,
-        *,
-        explanation: Explanation | None = None,
-        headline: str | None = None,
-    ) -> None:
+    def __init__(self, kind: str, message: str, schedule: str | None, timeline: list[Step],
+                 thread_names: list[str] | None = None, report=None, *,
+                 explanation: Explanation | None = None, headline: str | None = None) -> None:
         self.kind = kind
         self.message = message
         self.schedule = schedule

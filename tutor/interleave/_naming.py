@@ -35,9 +35,7 @@ def _scan(root, prefix: str, obj, depth: int):
             return name
     for name, value in items:
         if isinstance(value, (dict, list, tuple)) or (
-            hasattr(value, "__dict__")
-            and not isinstance(value, type)
-            and not callable(value)
+            hasattr(value, "__dict__") and not isinstance(value, type) and not callable(value)
             and not type(value).__module__.startswith(("threading", "tutor.interleave"))
         ):
             found = _scan(value, name, obj, depth - 1)

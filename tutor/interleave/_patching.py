@@ -23,22 +23,16 @@ class _PySimpleQueue(queue._PySimpleQueue):
 
 def _targets():
     out = [
-        (threading, "Lock", _locks.Lock),
-        (threading, "RLock", _locks.RLock),
-        (threading, "Condition", _locks.Condition),
-        (threading, "Semaphore", _sync.Semaphore),
+        (threading, "Lock", _locks.Lock), (threading, "RLock", _locks.RLock),
+        (threading, "Condition", _locks.Condition), (threading, "Semaphore", _sync.Semaphore),
         (threading, "BoundedSemaphore", _sync.BoundedSemaphore),
-        (threading, "Event", _sync.Event),
-        (threading, "Barrier", _sync.Barrier),
+        (threading, "Event", _sync.Event), (threading, "Barrier", _sync.Barrier),
         (threading.Thread, "start", _threads.thread_start),
         (threading.Thread, "join", _threads.thread_join),
         (threading.Thread, "is_alive", _threads.thread_is_alive),
-        (time, "sleep", _clock.sleep),
-        (time, "monotonic", _clock.monotonic),
-        (time, "time", _clock.time),
-        (time, "perf_counter", _clock.perf_counter),
-        (queue, "SimpleQueue", _PySimpleQueue),
-        (queue, "time", _clock.monotonic),
+        (time, "sleep", _clock.sleep), (time, "monotonic", _clock.monotonic),
+        (time, "time", _clock.time), (time, "perf_counter", _clock.perf_counter),
+        (queue, "SimpleQueue", _PySimpleQueue), (queue, "time", _clock.monotonic),
     ]
     return out
 
@@ -112,10 +106,8 @@ _REAL_TYPES: dict[type, str] = {
     REAL.Barrier: "Barrier",
 }
 _REAL_FUNCS = {
-    id(REAL.sleep): _clock.sleep,
-    id(REAL.monotonic): _clock.monotonic,
-    id(REAL.time): _clock.time,
-    id(REAL.perf_counter): _clock.perf_counter,
+    id(REAL.sleep): _clock.sleep, id(REAL.monotonic): _clock.monotonic,
+    id(REAL.time): _clock.time, id(REAL.perf_counter): _clock.perf_counter,
 }
 
 

@@ -21,37 +21,18 @@ from ._runtime import ACTIVE, get_ident, is_learner_file
 
 _SHARED_OPS = frozenset(
     {
-        "LOAD_ATTR",
-        "STORE_ATTR",
-        "DELETE_ATTR",
-        "LOAD_SUPER_ATTR",
-        "LOAD_GLOBAL",
-        "STORE_GLOBAL",
-        "DELETE_GLOBAL",
-        "LOAD_NAME",
-        "STORE_NAME",
-        "DELETE_NAME",
-        "BINARY_SUBSCR",
-        "STORE_SUBSCR",
-        "DELETE_SUBSCR",
-        "BINARY_SLICE",
-        "STORE_SLICE",
-        "LOAD_DEREF",
-        "STORE_DEREF",
-        "DELETE_DEREF",
-        "LOAD_CLASSDEREF",
-        "LOAD_FROM_DICT_OR_DEREF",
-        "LOAD_FROM_DICT_OR_GLOBALS",
-        "CALL",
-        "CALL_FUNCTION_EX",
-        "CALL_KW",
-        "CONTAINS_OP",
+        "LOAD_ATTR", "STORE_ATTR", "DELETE_ATTR", "LOAD_SUPER_ATTR",
+        "LOAD_GLOBAL", "STORE_GLOBAL", "DELETE_GLOBAL",
+        "LOAD_NAME", "STORE_NAME", "DELETE_NAME",
+        "BINARY_SUBSCR", "STORE_SUBSCR", "DELETE_SUBSCR", "BINARY_SLICE", "STORE_SLICE",
+        "LOAD_DEREF", "STORE_DEREF", "DELETE_DEREF", "LOAD_CLASSDEREF",
+        "LOAD_FROM_DICT_OR_DEREF", "LOAD_FROM_DICT_OR_GLOBALS",
+        "CALL", "CALL_FUNCTION_EX", "CALL_KW", "CONTAINS_OP",
     }
 )
 # Builtins a learner is unlikely to rebind as shared state: loading them is not a point.
 _STATIC_BUILTINS = frozenset(
-    name
-    for name in dir(builtins)
+    name for name in dir(builtins)
     if name not in {"sum", "max", "min", "id", "next", "iter", "input", "open", "vars", "hash"}
 )
 _STATIC_TYPES = (types.ModuleType, type, types.FunctionType, types.BuiltinFunctionType)
@@ -93,8 +74,7 @@ def _is_method_load(ins) -> bool:
 def is_subscript_read(ins) -> bool:
     """``x[k]``: BINARY_SUBSCR up to 3.13, ``BINARY_OP 26`` ([]) from 3.14."""
     return ins.opname in ("BINARY_SUBSCR", "BINARY_SLICE") or (
-        ins.opname == "BINARY_OP" and ins.argrepr == "[]"
-    )
+        ins.opname == "BINARY_OP" and ins.argrepr == "[]")
 
 
 #: builtins that read the container they are given: ``len(self.items)`` is a point
@@ -161,11 +141,8 @@ def points_for(code: types.CodeType, f_globals: dict) -> dict[int, tuple]:
             continue
         if name not in _SHARED_OPS and not is_subscript_read(ins):
             continue
-        if (
-            name == "LOAD_ATTR"
-            and _assigned["attrs"] is not None
-            and (ins.argval not in _assigned["attrs"])
-        ):
+        if name == "LOAD_ATTR" and _assigned["attrs"] is not None and (
+                ins.argval not in _assigned["attrs"]):
             continue  # an attribute only ever set in a constructor: its value cannot race
         if name in ("LOAD_GLOBAL", "LOAD_NAME"):
             target = ins.argval
@@ -353,7 +330,6 @@ def make_backend():
     # backend is live, and ``dis``'s own import runs code (``eval`` in namedtuple, "<string>")
     # that reaches ``points_for`` with ``dis`` half-initialised (seen on 3.12 and 3.13).
     import dis  # noqa: F401
-
     if sys.version_info >= (3, 12):
         return MonitoringBackend()
     return SettraceBackend()

@@ -25,12 +25,8 @@ _SIMPLE = (str, int, bytes, bool, float, type(None))
 
 
 def _is_container(obj) -> bool:
-    return isinstance(obj, _CONTAINERS) or type(obj).__name__ in (
-        "deque",
-        "OrderedDict",
-        "defaultdict",
-        "Counter",
-    )
+    return isinstance(obj, _CONTAINERS) or type(obj).__name__ in ("deque", "OrderedDict",
+                                                                   "defaultdict", "Counter")
 
 
 def record_point(ts, frame, access):
@@ -73,12 +69,8 @@ def record_point(ts, frame, access):
             return None
         simple = not missing(key) and isinstance(key, _SIMPLE)
         name = f"{text(target[1])}[{short_repr(key, 16)}]" if simple else text(target)
-        rec = [
-            op if op != "contains" else "read",
-            name,
-            None,
-            ("item", id(container), key if simple else "*"),
-        ]
+        rec = [op if op != "contains" else "read", name, None,
+               ("item", id(container), key if simple else "*")]
         if op == "contains":
             try:
                 found = key in container if type(container) in (dict, list, set, tuple) else None
@@ -94,7 +86,8 @@ def record_point(ts, frame, access):
         elif op == "read":
             rec[2] = short_repr(safe_getitem(container, key) if simple else MISSING)
         else:
-            ts.pending_write = (rec, lambda: safe_getitem(container, key) if simple else container)
+            ts.pending_write = (
+                rec, lambda: safe_getitem(container, key) if simple else container)
         return rec
     return None
 

@@ -50,11 +50,8 @@ def _cell(step: dict, main_file: str, width: int) -> list[str]:
         where = f"{_short_file(step['file'])}:{step['line']}"
     event = f"[{step['event']}]" if step["event"] else ""
     if step.get("conflict") and step.get("accesses"):  # what the explanation points at
-        seen = ", ".join(
-            f"{a['op']} {a['target']}={a['value']}"
-            for a in step["accesses"]
-            if a.get("value") is not None
-        )
+        seen = ", ".join(f"{a['op']} {a['target']}={a['value']}" for a in step["accesses"]
+                         if a.get("value") is not None)
         event = f"![{seen or step['event']}]"
     first = f"{where} {step['source']}".strip()
     one_line = f"{first} {event}".strip()

@@ -217,7 +217,8 @@ class Run:
             pass  # SystemExit ends a thread quietly, as in threading
         except BaseException as exc:  # noqa: BLE001 - any exception in a thread is a finding
             if not self.aborted:
-                self.failure = Failure(Kind.ASSERTION, _thread_exception_message(ts, exc), ts, exc)
+                self.failure = Failure(Kind.ASSERTION, _thread_exception_message(ts, exc), ts,
+                                       exc)
                 self.failure.where = _exception_site(exc)
                 self.aborted = True
         finally:
@@ -269,13 +270,9 @@ class Run:
                 return []
             first = min(t.deadline for t in timed)
             return [t for t in timed if t.deadline == first]
-        cands = [
-            t
-            for t in self.threads
-            if (t.status == RUNNABLE or (t.status == BLOCKED and t.deadline is not None))
-            and not self._deferred(t)
-            and not (t.blocker is not None and _stalled(t.blocker))
-        ]
+        cands = [t for t in self.threads if (t.status == RUNNABLE or (
+            t.status == BLOCKED and t.deadline is not None))
+            and not self._deferred(t) and not (t.blocker is not None and _stalled(t.blocker))]
         return cands or runnable
 
     def _deferred(self, t: ThreadState) -> bool:
@@ -518,11 +515,8 @@ def _check_message(exc: BaseException) -> str:
     text = str(exc).strip()
     if isinstance(exc, AssertionError):
         return f"check(state) failed: {text}" if text else "check(state) failed"
-    return (
-        f"check(state) raised {type(exc).__name__}: {text}"
-        if text
-        else (f"check(state) raised {type(exc).__name__}")
-    )
+    return f"check(state) raised {type(exc).__name__}: {text}" if text else (
+        f"check(state) raised {type(exc).__name__}")
 
 
 def _exception_site(exc: BaseException) -> tuple[str, int] | None:

@@ -95,5 +95,4 @@ def learner_frame(frame):
         frame = frame.f_back
     return frame
 
-
 start_thread = _thread.start_new_thread

@@ -23,7 +23,7 @@ def decode(schedule: str) -> list[tuple[int, int]]:
     if not schedule.startswith(PREFIX):
         raise ValueError(f"not a tutor.interleave schedule: {schedule!r}")
     out = []
-    for part in filter(None, schedule[len(PREFIX) :].split(",")):
+    for part in filter(None, schedule[len(PREFIX):].split(",")):
         k, sep, t = part.partition(">")
         try:
             entry = (int(k), int(t))

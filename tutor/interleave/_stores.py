@@ -41,12 +41,8 @@ def _code_roots(value, module_name: str):
     if isinstance(value, type) and value.__module__ == module_name:
         roots = []
         for attr in vars(value).values():
-            for fn in (
-                attr,
-                getattr(attr, "__func__", None),
-                getattr(attr, "fget", None),
-                getattr(attr, "fset", None),
-            ):
+            for fn in (attr, getattr(attr, "__func__", None), getattr(attr, "fget", None),
+                       getattr(attr, "fset", None)):
                 if isinstance(fn, types.FunctionType):
                     roots.append(fn.__code__)
         return roots
@@ -73,8 +69,7 @@ def _scan_module(module: types.ModuleType):
             elif name in ("STORE_GLOBAL", "DELETE_GLOBAL"):
                 globs.add(ins.argval)
             elif name in ("LOAD_GLOBAL", "LOAD_NAME", "LOAD_ATTR", "LOAD_METHOD") and (
-                ins.argval in _DYNAMIC
-            ):
+                    ins.argval in _DYNAMIC):
                 attrs = None
     result = (frozenset(attrs) if attrs is not None else None, frozenset(globs))
     _per_module[key] = (module, len(vars(module)), *result)
@@ -103,8 +98,7 @@ def _modules_for(functions) -> list[types.ModuleType]:
                 if isinstance(value, types.ModuleType):
                     nxt.append(value)
                 elif isinstance(value, (type, types.FunctionType)) and (
-                    getattr(value, "__module__", None) in sys.modules
-                ):
+                        getattr(value, "__module__", None) in sys.modules):
                     nxt.append(sys.modules[value.__module__])
         frontier = nxt
     return list(found.values())

@@ -33,12 +33,9 @@ def build_timeline(run, names: list[str], conflicts=frozenset()) -> list[Step]:
             record = {"op": access[0], "target": access[1], "value": access[2]}
         if steps:
             prev = steps[-1]
-            if (
-                (prev["thread"], prev["file"], prev["line"])
-                == (names[index], os.path.basename(filename), line)
-                and ("finished" not in events[-1])
-                and (not text or text not in events[-1])
-            ):
+            if (prev["thread"], prev["file"], prev["line"]) == (
+                    names[index], os.path.basename(filename), line) and (
+                    "finished" not in events[-1]) and (not text or text not in events[-1]):
                 if text:
                     events[-1].append(text)
                 if record is not None:

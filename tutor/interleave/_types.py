@@ -119,13 +119,8 @@ class Failure:
 
     __slots__ = ("kind", "message", "thread", "exception", "stuck", "where", "facts")
 
-    def __init__(
-        self,
-        kind: str,
-        message: str,
-        thread: ThreadState | None = None,
-        exception: BaseException | None = None,
-    ) -> None:
+    def __init__(self, kind: str, message: str, thread: ThreadState | None = None,
+                 exception: BaseException | None = None) -> None:
         self.kind = kind
         self.message = message
         self.thread = thread

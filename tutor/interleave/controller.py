@@ -183,21 +183,17 @@ class Controller:
                 file, line = "", 0
             import linecache
 
-            out.append(
-                {
-                    "index": t.index,
-                    "name": t.name,
-                    "state": state,
-                    "file": os.path.basename(file),
-                    "line": line,
-                    "source": linecache.getline(file, line).strip() if file else "",
-                    "waiting_for": describe(run, t.waiting)
-                    if state in ("blocked", "sleeping")
-                    else "",
-                    "holds": [describe(run, lock) for lock in t.held],
-                    "next": event_text(run, t.next) if t.next and state == "runnable" else "",
-                }
-            )
+            out.append({
+                "index": t.index,
+                "name": t.name,
+                "state": state,
+                "file": os.path.basename(file),
+                "line": line,
+                "source": linecache.getline(file, line).strip() if file else "",
+                "waiting_for": describe(run, t.waiting) if state in ("blocked", "sleeping") else "",
+                "holds": [describe(run, lock) for lock in t.held],
+                "next": event_text(run, t.next) if t.next and state == "runnable" else "",
+            })
         return out
 
     @property

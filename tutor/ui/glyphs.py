@@ -4,12 +4,8 @@ from __future__ import annotations
 
 STATUS_MARK = {"new": "○", "attempted": "◐", "passed": "●"}
 STATUS_STYLE = {"new": "dim", "attempted": "yellow", "passed": "green"}
-VERDICT_STYLE = {
-    "passed": "bold green",
-    "failed": "bold red",
-    "timeout": "bold magenta",
-    "error": "bold red",
-}
+VERDICT_STYLE = {"passed": "bold green", "failed": "bold red", "timeout": "bold magenta",
+                 "error": "bold red"}
 
 
 def difficulty_stars(difficulty: int) -> str:

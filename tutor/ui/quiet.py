@@ -14,7 +14,9 @@ from typing import TextIO
 REMOTE_MARKERS = ("SSH_CONNECTION", "SSH_CLIENT", "SSH_TTY")
 
 
-def quiet_terminal(env: Mapping[str, str] | None = None, stream: TextIO | None = None) -> bool:
+def quiet_terminal(
+    env: Mapping[str, str] | None = None, stream: TextIO | None = None
+) -> bool:
     """True when ``TUTOR_NO_BLINK`` is set, the session is remote, or stdout is not a tty."""
     env = os.environ if env is None else env
     stream = sys.__stdout__ if stream is None else stream

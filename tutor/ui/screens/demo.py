@@ -64,12 +64,10 @@ class DemoScreen(Screen[None]):
         self.last_run: DemoRun | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static(
-            Text(f"Demo {self.demo.number}: {self.demo.title}", style="bold"), classes="title-bar"
-        )
-        code = TextArea.code_editor(
-            self.demo.code, id="demo-code", read_only=True, show_cursor=False, soft_wrap=True
-        )
+        yield Static(Text(f"Demo {self.demo.number}: {self.demo.title}", style="bold"),
+                     classes="title-bar")
+        code = TextArea.code_editor(self.demo.code, id="demo-code", read_only=True,
+                                    show_cursor=False, soft_wrap=True)
         if "python" in code.available_languages:
             code.language = "python"
         yield code

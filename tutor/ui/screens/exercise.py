@@ -49,71 +49,26 @@ class ExerciseScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", tooltip="Save and go back (in the editor: leave it)"),
-        Binding(
-            "ctrl+r,f5",
-            "check",
-            "Check",
-            key_display="^r",
-            tooltip="Grade your code with the hidden tests (again to cancel)",
-        ),
+        Binding("ctrl+r,f5", "check", "Check", key_display="^r",
+                tooltip="Grade your code with the hidden tests (again to cancel)"),
         Binding("ctrl+g,f2", "hint", "Hint", key_display="^g", tooltip="Show the next hint"),
-        Binding(
-            "ctrl+n,f8",
-            "step(1)",
-            "Step",
-            key_display="^n",
-            tooltip="Next step of the failing interleaving",
-        ),
-        Binding(
-            "ctrl+b,f7",
-            "step(-1)",
-            "Back step",
-            show=False,
-            tooltip="Previous step of the failing interleaving",
-        ),
+        Binding("ctrl+n,f8", "step(1)", "Step", key_display="^n",
+                tooltip="Next step of the failing interleaving"),
+        Binding("ctrl+b,f7", "step(-1)", "Back step", show=False,
+                tooltip="Previous step of the failing interleaving"),
         Binding("ctrl+s", "save", "Save", show=False, tooltip="Save now (saving is automatic)"),
-        Binding(
-            "f6",
-            "toggle_pane",
-            "Task/results",
-            show=False,
-            tooltip="Switch the top pane between the task and the results",
-        ),
-        Binding(
-            "ctrl+o",
-            "external_editor",
-            "Open in $EDITOR",
-            show=False,
-            tooltip="Edit the file in $VISUAL or $EDITOR, then reload it",
-        ),
-        Binding(
-            "f3",
-            "toggle_watch",
-            "Auto-check",
-            show=False,
-            tooltip="Check again whenever the file changes on disk",
-        ),
-        Binding(
-            "f4",
-            "solution",
-            "Solution",
-            show=False,
-            tooltip="The reference solution next to your code (after a pass)",
-        ),
-        Binding(
-            "f9",
-            "reset",
-            "Reset",
-            show=False,
-            tooltip="Start over from the starter code (your code is backed up)",
-        ),
-        Binding(
-            "f10",
-            "restore",
-            "Restore",
-            show=False,
-            tooltip="Bring back code saved by an earlier reset",
-        ),
+        Binding("f6", "toggle_pane", "Task/results", show=False,
+                tooltip="Switch the top pane between the task and the results"),
+        Binding("ctrl+o", "external_editor", "Open in $EDITOR", show=False,
+                tooltip="Edit the file in $VISUAL or $EDITOR, then reload it"),
+        Binding("f3", "toggle_watch", "Auto-check", show=False,
+                tooltip="Check again whenever the file changes on disk"),
+        Binding("f4", "solution", "Solution", show=False,
+                tooltip="The reference solution next to your code (after a pass)"),
+        Binding("f9", "reset", "Reset", show=False,
+                tooltip="Start over from the starter code (your code is backed up)"),
+        Binding("f10", "restore", "Restore", show=False,
+                tooltip="Bring back code saved by an earlier reset"),
         Binding("ctrl+home", "editor_edge('start')", "Top of file", show=False),
         Binding("ctrl+end", "editor_edge('end')", "End of file", show=False),
     ]
@@ -423,12 +378,10 @@ class ExerciseScreen(Screen[None]):
     def on_timeline_step_highlighted(self, event: Timeline.StepHighlighted) -> None:
         step = event.step
         what = step.note or step.source.strip()
-        self.query_one("#status-line", Static).update(
-            Text(
-                f"step {step.number}/{len(self.results.timeline.steps)} {step.thread}"
-                f"{' ' + step.location if step.location else ''}: {what}"
-            )
-        )
+        self.query_one("#status-line", Static).update(Text(
+            f"step {step.number}/{len(self.results.timeline.steps)} {step.thread}"
+            f"{' ' + step.location if step.location else ''}: {what}"
+        ))
         if step.in_submission and step.line >= 1:
             self._highlight_line(step.line)
 
@@ -441,9 +394,8 @@ class ExerciseScreen(Screen[None]):
             self.notify("No more hints." if total else "This exercise has no hints.")
         else:
             number, hint = revealed
-            self.notify(
-                hint, title=f"Hint {number}/{len(self.exercise.hints)}", timeout=10, markup=False
-            )
+            self.notify(hint, title=f"Hint {number}/{len(self.exercise.hints)}", timeout=10,
+                        markup=False)
         hints = self.state.hints_used(self.exercise.id)
         self.query_one("#task-text", Static).update(self._task_text(hints))
         self._show_pane("task")

@@ -48,9 +48,8 @@ class SolutionScreen(Screen[None]):
                 yield self._viewer(self.yours, "yours", "Your code")
                 yield self._viewer(self.solution, "reference", "Solution")
             with VerticalScroll(id="diff"):
-                yield Static(
-                    Syntax(self.diff_text, "diff", theme="ansi_dark", background_color="default")
-                )
+                yield Static(Syntax(self.diff_text, "diff",
+                                    theme="ansi_dark", background_color="default"))
         yield Footer(compact=True)
 
     def _viewer(self, text: str, id: str, title: str) -> TextArea:

@@ -12,15 +12,8 @@ SWITCH_MARK = "⇄"
 FIXED_COLUMNS_WIDTH = 20  # "#" and "at" with their padding, and the scrollbar
 
 
-NOTE_STYLES = (
-    ("wait", "bold red"),
-    ("block", "bold red"),
-    ("acquired", "green"),
-    ("finished", "dim"),
-    ("release", "cyan"),
-    ("write", "yellow"),
-    ("read", "dim"),
-)
+NOTE_STYLES = (("wait", "bold red"), ("block", "bold red"), ("acquired", "green"),
+               ("finished", "dim"), ("release", "cyan"), ("write", "yellow"), ("read", "dim"))
 
 
 def step_cell(step: Step, width: int) -> Text:
@@ -64,9 +57,8 @@ class Timeline(DataTable[Text]):
             number = Text(f"{SWITCH_MARK if step.switch else ' '}{step.number}")
             if step.switch:
                 number.stylize("bold yellow", 0, 1)
-            cells = [
-                step_cell(step, per_thread) if name == step.thread else Text("") for name in threads
-            ]
+            cells = [step_cell(step, per_thread) if name == step.thread else Text("")
+                     for name in threads]
             self.add_row(number, Text(step.location), *cells, key=str(step.number))
 
     def step_by(self, delta: int) -> None:
