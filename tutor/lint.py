@@ -330,10 +330,12 @@ def _reachable(
 def _real_sleeps(
     shown: str, tree: ast.Module, explore_calls: Iterable[ast.AST], under_explore: set[str]
 ) -> Iterator[Finding]:
-    """``time.sleep`` where it runs in real time to wait for threads.
+    """``time.sleep`` where it runs in real time as a fixed wait for threads.
 
     Under explore, sleeps are virtual and fine. Elsewhere, a sleep in a test function, or in a
-    function that starts threads, is a wait for those threads: it flakes under load.
+    function that starts threads, bets that the threads are done after that long: it flakes
+    under load. A sleep inside a loop is a poll for a condition (a deadline bounds it), which
+    does not depend on how fast the machine is, and is left alone.
     """
     inside_explore = {id(n) for call in explore_calls for n in ast.walk(call)}
     for function in ast.walk(tree):
@@ -347,13 +349,20 @@ def _real_sleeps(
         )
         if not waits_for_threads:
             continue
+        polling = {
+            id(inner)
+            for loop in nodes
+            if isinstance(loop, ast.While | ast.For | ast.AsyncFor)
+            for inner in ast.walk(loop)
+        }
         for node in nodes:
-            if _is_sleep(node) and id(node) not in inside_explore:
+            if _is_sleep(node) and id(node) not in inside_explore | polling:
                 yield Finding(
                     "problem", f"{shown}:{node.lineno}",  # type: ignore[attr-defined]
-                    f"time.sleep in {function.name}() waits in real time for threads outside "
+                    f"time.sleep in {function.name}() waits a fixed time for threads, outside "
                     "explore: it passes on an idle machine and fails under load, and the seed "
-                    "does not reproduce it; run the threads under explore()",
+                    "does not reproduce it; run the threads under explore(), or poll for the "
+                    "condition with a deadline",
                 )  # fmt: skip
 
 

@@ -197,6 +197,20 @@ def test_sleeps_under_explore_are_fine() -> None:
     assert list(lint_hidden_tests("t.py", source)) == []
 
 
+def test_a_poll_with_a_deadline_is_not_a_fixed_wait() -> None:
+    source = (
+        "import threading, time\nimport submission\n"
+        "def test_x():\n    t = threading.Thread(target=submission.run)\n    t.start()\n"
+        "    deadline = time.monotonic() + 30\n"
+        "    while t.is_alive() and time.monotonic() < deadline:\n        time.sleep(0.01)\n"
+        "    assert not t.is_alive()\n"
+    )
+    assert list(lint_hidden_tests("t.py", source)) == []
+    fixed = source.replace("    deadline", "    time.sleep(0.5)\n    deadline")
+    (finding,) = lint_hidden_tests("t.py", fixed)
+    assert finding.where == "t.py:6" and "waits a fixed time" in finding.text
+
+
 def test_the_built_in_course_has_no_lint_problems() -> None:
     from tutor.lint import lint_course
 
