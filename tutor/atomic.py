@@ -35,8 +35,14 @@ def _fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
-def write_atomic(path: Path, data: str | bytes, *, keep_backup: bool = True) -> None:
-    """Replace ``path`` with ``data`` atomically, keeping the old version as ``path.bak``."""
+def write_atomic(
+    path: Path, data: str | bytes, *, keep_backup: bool = True, durable: bool = True
+) -> None:
+    """Replace ``path`` with ``data`` atomically, keeping the old version as ``path.bak``.
+
+    ``durable=False`` skips the fsyncs: the file is still never seen half-written, but a power
+    cut may lose it. For secondary copies (history versions) whose original is durable.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     payload = data.encode("utf-8") if isinstance(data, str) else data
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -45,7 +51,8 @@ def write_atomic(path: Path, data: str | bytes, *, keep_backup: bool = True) -> 
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         if keep_backup and path.exists():
             _replace_backup(path)
         os.replace(tmp, path)
@@ -53,7 +60,8 @@ def write_atomic(path: Path, data: str | bytes, *, keep_backup: bool = True) -> 
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
         raise
-    _fsync_dir(path.parent)
+    if durable:
+        _fsync_dir(path.parent)
 
 
 def _replace_backup(path: Path) -> None:

@@ -1,4 +1,4 @@
-"""The learner's state: working copies of exercises, progress, hints, resets and backups.
+"""The learner's state: working copies of exercises and their history, progress, hints, resets.
 
 Nothing a learner did may be lost: every write is atomic and keeps the previous version
 (``tutor.atomic``), progress updates are read-modify-write under an inter-process lock so two
@@ -20,6 +20,7 @@ from typing import Any
 
 from tutor.atomic import backup_path, file_lock, write_atomic
 from tutor.course import Course, Exercise
+from tutor.history import History, Version
 from tutor.paths import tutor_home
 
 PROGRESS_VERSION = 1
@@ -72,6 +73,7 @@ class LearnerState:
         self.home = (home or tutor_home()) / "courses" / course_key(course)
         self.work_dir = self.home / "work"
         self.backup_dir = self.home / "backups"
+        self.history_dir = self.home / "history"
         self.progress_path = self.home / "progress.json"
         self._lock_path = self.home / "progress.lock"
         self.warnings: list[str] = []
@@ -167,6 +169,26 @@ class LearnerState:
 
         self.update(change)
 
+    def record_answer(self, lesson_id: str, question_id: str, choice: int, right: bool) -> None:
+        """Record an answer to a lesson's question (tutor/questions.py reads them back).
+
+        Like an exercise's pass, a right answer is never undone by a later wrong one.
+        """
+
+        def change(data: dict[str, Any]) -> None:
+            lesson = data.setdefault("questions", {}).setdefault(lesson_id, {})
+            entry = lesson.setdefault(question_id, {"status": "new", "attempts": 0})
+            entry.setdefault("first_try", right)
+            entry["attempts"] += 1
+            entry["last_choice"] = choice
+            entry["last_answered_at"] = _now()
+            if right:
+                entry["status"] = "right"
+            elif entry["status"] != "right":
+                entry["status"] = "wrong"
+
+        self.update(change)
+
     def last_verdict(self, exercise_id: str) -> dict[str, Any] | None:
         return self.progress_data()["exercises"].get(exercise_id, {}).get("last_verdict")
 
@@ -209,23 +231,65 @@ class LearnerState:
         used = self.progress_data()["exercises"].get(exercise_id, {}).get("hints_used", 0)
         return list(hints[:used])
 
-    # ----- working copies -------------------------------------------------------------------
+    # ----- working copies and their history ----------------------------------------------
+
+    def work_path(self, exercise_id: str) -> Path:
+        """Where the learner's file for an exercise lives (it may not exist yet)."""
+        return self.work_dir / f"{self._exercise(exercise_id).id}.py"
+
+    def history(self, exercise_id: str) -> History:
+        """The saved versions of an exercise's working copy (``tutor.history``)."""
+        return History(self.history_dir / self._exercise(exercise_id).id)
 
     def working_copy(self, exercise_id: str) -> Path:
-        """The learner's file for an exercise, created from the starter on first use."""
+        """The learner's file for an exercise, created on first use.
+
+        It is created from the starter, or, when the file was deleted after the learner
+        worked on it, from the newest version in its history: deleting the file never loses
+        work (``reset`` is the way back to the starter).
+        """
         exercise = self._exercise(exercise_id)
-        path = self.work_dir / f"{exercise.id}.py"
+        path = self.work_path(exercise_id)
         if not path.exists():
-            write_atomic(path, exercise.starter_path.read_bytes(), keep_backup=False)
+            latest = self.history(exercise_id).latest()
+            if latest is not None:
+                write_atomic(path, latest.read_bytes(), keep_backup=False)
+            else:
+                starter = exercise.starter_path.read_bytes()
+                write_atomic(path, starter, keep_backup=False)
+                self.history(exercise_id).record(starter, "starter")
         return path
 
     def read_code(self, exercise_id: str) -> str:
         return self.working_copy(exercise_id).read_text(encoding="utf-8")
 
-    def save_code(self, exercise_id: str, text: str) -> None:
-        """Save the learner's code atomically; the previous save is kept as ``<id>.py.bak``."""
-        exercise = self._exercise(exercise_id)
-        write_atomic(self.work_dir / f"{exercise.id}.py", text)
+    def save_code(self, exercise_id: str, text: str, reason: str = "save") -> None:
+        """Save the learner's code atomically and keep it as a version in its history.
+
+        The previous save is also kept as ``<id>.py.bak`` (``tutor.atomic``).
+        """
+        write_atomic(self.work_path(exercise_id), text)
+        self.history(exercise_id).record(text, reason)
+
+    def record_version(self, exercise_id: str, reason: str) -> Version | None:
+        """Keep the working copy as it is on disk now (after an outside edit, before a check).
+
+        None when the file is missing or already the newest version.
+        """
+        try:
+            data = self.work_path(exercise_id).read_bytes()
+        except FileNotFoundError:
+            return None
+        return self.history(exercise_id).record(data, reason)
+
+    def restore_version(self, exercise_id: str, version: Version) -> None:
+        """Write an older version back; the code it replaces is kept in the history first."""
+        if version.path.parent != self.history(exercise_id).folder:
+            raise FileNotFoundError(f"{version.path} is not a version of {exercise_id}")
+        data = version.read_bytes()
+        self.record_version(exercise_id, "outside")  # no-op unless changed outside
+        write_atomic(self.work_path(exercise_id), data)
+        self.history(exercise_id).record(data, "restore")
 
     def _snapshot(self, exercise_id: str, path: Path) -> Path:
         folder = self.backup_dir / exercise_id
@@ -240,11 +304,25 @@ class LearnerState:
         return target
 
     def reset(self, exercise_id: str) -> Path | None:
-        """Restore the starter, first keeping the current code as a timestamped backup."""
-        exercise = self._exercise(exercise_id)
-        path = self.work_dir / f"{exercise.id}.py"
-        backup = self._snapshot(exercise_id, path) if path.exists() else None
-        write_atomic(path, exercise.starter_path.read_bytes())
+        """Restore the starter, first keeping the current code as a timestamped backup.
+
+        Returns the backup, or None when there was nothing to keep: no file, or the starter
+        itself (resetting an untouched exercise writes no backup).
+        """
+        path = self.work_path(exercise_id)
+        starter = self._exercise(exercise_id).starter_path.read_bytes()
+        try:
+            current = path.read_bytes()
+        except FileNotFoundError:
+            current = None
+        if current == starter:
+            return None
+        backup = None
+        if current is not None:
+            self.history(exercise_id).record(current, "outside")  # no-op unless edited outside
+            backup = self._snapshot(exercise_id, path)
+        write_atomic(path, starter)
+        self.history(exercise_id).record(starter, "reset")
         return backup
 
     def backups(self, exercise_id: str) -> list[Path]:
@@ -260,7 +338,9 @@ class LearnerState:
             raise FileNotFoundError(f"{backup} is not a backup of {exercise_id}")
         path = self.working_copy(exercise_id)
         kept = self._snapshot(exercise_id, path)
-        write_atomic(path, backup.read_bytes())
+        data = backup.read_bytes()
+        write_atomic(path, data)
+        self.history(exercise_id).record(data, "restore")
         return kept
 
     # ----- summaries ------------------------------------------------------------------------

@@ -88,10 +88,73 @@ def test_usage_errors_are_one_line_exit_2(course_dir: Path, tmp_path: Path) -> N
     _one_line_error(run_cli("hint", "nope", *c), "unknown exercise 'nope'", "tutor list")
     _one_line_error(run_cli("reset", "nope", *c), "unknown exercise 'nope'")
     _one_line_error(run_cli("list", "--course", str(tmp_path / "missing")), "no such directory")
-    unknown = run_cli("frobnicate")
-    assert unknown.returncode == 2 and "invalid choice" in unknown.stderr
-    missing_arg = run_cli("hint", *c)
-    assert missing_arg.returncode == 2 and "required" in missing_arg.stderr
+    _one_line_error(run_cli("frobnicate"), "unknown command 'frobnicate'", "the commands are")
+    _one_line_error(run_cli("hint", *c), "hint: the following arguments are required: ID",
+                    "tutor hint --help")
+    _one_line_error(run_cli("list", "--frob"), "unrecognized arguments: --frob")
+
+
+def test_every_error_has_the_same_prefix(course_dir: Path, tmp_path: Path) -> None:
+    (course_dir / "lessons/02-bad.md").write_text("no title\n")
+    results = [
+        run_cli("hint", "nope", "--course", str(course_dir)),  # a course error
+        run_cli("frobnicate"),
+        run_cli("check"),
+        run_cli("list", "--course", str(tmp_path / "missing")),
+    ]
+    for result in results:
+        assert result.returncode == 2
+        lines = result.stderr.strip().splitlines()
+        assert lines and all(line.startswith("tutor: error: ") for line in lines), result.stderr
+
+
+def test_a_mistyped_id_or_command_gets_a_did_you_mean(course_dir: Path) -> None:
+    c = ("--course", str(course_dir))
+    _one_line_error(run_cli("hint", "countr", *c), "did you mean `counter`?")
+    _one_line_error(run_cli("hint", "a hit counter that loses hit"), "did you mean `hit-counter`")
+    _one_line_error(run_cli("lsit"), "did you mean `tutor list`?")
+
+
+def _commands_with_json() -> list[tuple[str, list[str]]]:
+    """Every command that can print JSON, with the flag that asks for it and a valid rest."""
+    import argparse
+
+    from tutor.cli import _command_modules
+
+    found = []
+    for module in _command_modules():
+        parser = argparse.ArgumentParser()
+        module.add_arguments(parser)
+        options = {o for action in parser._actions for o in action.option_strings}
+        positional = [a for a in parser._actions if not a.option_strings and a.required]
+        rest = ["x"] * len(positional)
+        if "--json" in options:
+            found.append((module.NAME, [*rest, "--json"]))
+        elif "--format" in options:
+            found.append((module.NAME, [*rest, "--format", "json"]))
+    return found
+
+
+def test_json_commands_print_errors_as_json_on_stdout_with_exit_2(tmp_path: Path) -> None:
+    commands = _commands_with_json()
+    names = {name for name, _ in commands}
+    assert {"list", "check", "progress", "history", "validate", "grade"} <= names
+    for name, args in commands:
+        for argv in ([name, *args, "--course", str(tmp_path / "missing")],  # bad input
+                     [name, *args, "--no-such-option"]):  # a bad command line
+            result = run_cli(*argv)
+            assert result.returncode == 2, (argv, result.stdout, result.stderr)
+            data = json.loads(result.stdout)
+            assert list(data) == ["error"] and isinstance(data["error"], str), argv
+            assert "\n" not in data["error"]
+
+
+def test_json_errors_for_an_unknown_exercise(course_dir: Path) -> None:
+    for command in ("check", "history"):
+        result = run_cli(command, "nope", "--json", "--course", str(course_dir))
+        assert result.returncode == 2
+        assert "unknown exercise 'nope'" in json.loads(result.stdout)["error"]
+        assert result.stderr == ""
 
 
 def test_defective_course_lists_every_defect(course_dir: Path) -> None:
@@ -100,7 +163,7 @@ def test_defective_course_lists_every_defect(course_dir: Path) -> None:
     result = run_cli("list", "--course", str(course_dir))
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
-    assert len(lines) == 2 and all(line.startswith("tutor: course error: ") for line in lines)
+    assert len(lines) == 2 and all(line.startswith("tutor: error: course: ") for line in lines)
     assert "Traceback" not in result.stderr
 
 
@@ -137,3 +200,49 @@ def test_every_command_accepts_course_option(course_dir: Path) -> None:
     for info in pkgutil.iter_modules(commands.__path__):
         result = run_cli(info.name, "--help")
         assert result.returncode == 0 and "--course DIR" in result.stdout, info.name
+
+
+def test_history_lists_versions_and_restores_one(course_dir: Path, tutor_home: Path) -> None:
+    c = ("--course", str(course_dir))
+    first = json.loads(run_cli("history", "counter", "--json", *c).stdout)
+    assert [v["reason"] for v in first["versions"]] == ["starter"]
+    work = Path(first["path"])
+    work.write_text("N = 1  # edited in vim\n")
+    listed = run_cli("history", "counter", *c)
+    assert listed.returncode == 0, listed.stderr
+    assert "2 saved versions" in listed.stdout and "changed outside the tutor" in listed.stdout
+    assert "<- the file now" in listed.stdout
+    assert all(len(line) <= 80 for line in listed.stdout.splitlines()
+               if not line.startswith("file: "))
+    restored = run_cli("history", "counter", "--restore", "2", "--json", *c)
+    assert restored.returncode == 0, restored.stderr
+    data = json.loads(restored.stdout)
+    assert data["restored"]["number"] == 2 and data["restored"]["reason"] == "starter"
+    assert work.read_text() == (course_dir / "exercises/counter/starter.py").read_text()
+    assert [v["reason"] for v in data["versions"]] == ["restore", "outside", "starter"]
+    assert [v["current"] for v in data["versions"]] == [True, False, True]
+    assert set(data["versions"][0]) == {"number", "saved_at", "reason", "lines", "bytes",
+                                        "sha256", "current"}
+    undo = run_cli("history", "counter", "--restore", "2", *c)
+    assert undo.returncode == 0 and "restored version 2" in undo.stdout
+    assert work.read_text() == "N = 1  # edited in vim\n"
+    _one_line_error(run_cli("history", "counter", "--restore", "9", *c), "has no version 9")
+
+
+def test_check_exits_1_on_a_failure_even_when_stdout_is_closed(course_dir: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    for extra in ([], ["--json"]):
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "tutor", "check", "counter", *extra,
+             "--course", str(course_dir)],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+            env=dict(os.environ),
+        )
+        assert proc.stdout is not None and proc.stderr is not None
+        proc.stdout.close()  # the reader went away before the verdict was printed
+        err = proc.stderr.read().decode()
+        assert proc.wait(timeout=120) == 1, err
+        assert "Traceback" not in err

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import sys
 from functools import cached_property
@@ -22,6 +23,9 @@ class Context:
 
     def __init__(self, course_dir: str | None) -> None:
         self.course_root: Path | None = None
+        # The command's outcome, when it is known before the output is printed: the exit
+        # status even if the reader closes stdout early (see ``tutor.cli.main``).
+        self.exit_status: int | None = None
         if course_dir is not None:
             root = Path(course_dir).expanduser()
             if not root.is_dir():
@@ -44,11 +48,23 @@ class Context:
         try:
             return self.course.exercise(exercise_id)
         except KeyError:
-            known = ", ".join(e.id for e in self.course.exercises[:6])
-            more = ", ..." if len(self.course.exercises) > 6 else ""
-            raise UsageError(
-                f"unknown exercise {exercise_id!r}; `tutor list` shows the ids ({known}{more})"
-            ) from None
+            raise UsageError(unknown_exercise_message(self.course, exercise_id)) from None
+
+
+def unknown_exercise_message(course: Course, exercise_id: str) -> str:
+    """One line for a mistyped id: the closest ids by spelling or title, else some ids."""
+    ids = [e.id for e in course.exercises]
+    by_title = {e.title.lower(): e.id for e in course.exercises}
+    close = difflib.get_close_matches(exercise_id, ids, n=3, cutoff=0.6)
+    close += [by_title[t] for t in difflib.get_close_matches(exercise_id.lower(), by_title, n=2)
+              if by_title[t] not in close]
+    close += [i for i in ids if exercise_id and exercise_id.lower() in i and i not in close]
+    if close:
+        names = " or ".join(f"`{i}`" for i in close[:3])
+        return f"unknown exercise {exercise_id!r}; did you mean {names}? (`tutor list` shows all)"
+    known = ", ".join(ids[:6])
+    more = ", ..." if len(ids) > 6 else ""
+    return f"unknown exercise {exercise_id!r}; `tutor list` shows the ids ({known}{more})"
 
 
 def add_jobs_option(parser: argparse.ArgumentParser) -> None:

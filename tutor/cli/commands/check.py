@@ -59,6 +59,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             raise UsageError(f"--file {args.file}: no such file")
     else:
         path = ctx.state.working_copy(exercise.id)
+        ctx.state.record_version(exercise.id, "check")  # what was graded stays in the history
     if args.require_isolation:
         require_isolation()
     strict = args.strict or ctx.course.strict
@@ -72,13 +73,14 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         raise UsageError(f"--require-isolation: this run lacked {'; '.join(verdict.isolation)}")
     if args.file is None:
         ctx.state.record_verdict(exercise.id, verdict.to_dict())
+    ctx.exit_status = 0 if verdict.passed else 1  # stands even if stdout is closed early
     if args.json:
         print_json(verdict.to_dict())
     else:
         print(escape_control(render(verdict)))
         if not verdict.passed and exercise.hints:
             print(f"\nStuck? `tutor hint {exercise.id}` shows the next hint.")
-    return 0 if verdict.passed else 1
+    return ctx.exit_status
 
 
 _HEADLINES = {
