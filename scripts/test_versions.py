@@ -304,6 +304,10 @@ def run_logged(argv: Sequence[str], timeout_s: float) -> tuple[int, str]:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
         return -1, "".join(lines) + f"\n(timed out after {timeout_s:.0f} s)\n"
+    except BaseException:  # interrupted (Ctrl-C, SIGTERM): take the whole group down with us
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        raise
 
 
 def venv_dir(version: str) -> Path:
