@@ -524,6 +524,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 continue
             outcomes.append(test_one(version, root, args))
     finally:
+        for signum in (signal.SIGTERM, signal.SIGHUP):  # a second signal must not cut it short
+            signal.signal(signum, signal.SIG_IGN)
         root.remove()
     return summarize(outcomes, time.monotonic() - started)
 
