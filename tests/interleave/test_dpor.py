@@ -114,7 +114,7 @@ def _exhaustive():
         search.finished()
 
 
-SEEDS = int(os.environ.get("TUTOR_DPOR_SEEDS", "24"))
+SEEDS = int(os.environ.get("TUTOR_DPOR_SEEDS", "32"))
 
 
 @pytest.mark.parametrize("seed", range(SEEDS))
