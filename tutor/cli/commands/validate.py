@@ -33,6 +33,7 @@ NAME = "validate"
 HELP = "check the course: starters and wrong fixes fail, solutions pass, tests are sound"
 ORDER = 70
 DEFAULT_REPEAT = 5
+RETRY_FACTOR = 3  # a timed-out run is graded again with this many times the limit
 MAX_FAILURE_LINES = 40
 
 
@@ -59,6 +60,8 @@ class FileRuns:
     statuses: list[str | None] = field(default_factory=list)
     verdicts: dict[int, Verdict] = field(default_factory=dict)
     errors: dict[int, str] = field(default_factory=dict)  # the file could not be read
+    # Seeds whose first run hit the wall limit and that were graded again with a longer one.
+    retried: dict[int, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.statuses = [None] * self.repeat
@@ -180,6 +183,13 @@ def judge(check: ExerciseCheck) -> None:
                 "must run and fail the tests, not crash"
             )
     check.problems += check_explanations(check.exercise, check.starter.verdicts)
+    limit = check.exercise.timeout_s
+    for runs in check.files():
+        for seed, status in sorted(runs.retried.items()):
+            check.warnings.append(
+                f"{runs.label}: seed {seed} timed out at {limit:g} s and got {status} with "
+                f"{limit * RETRY_FACTOR:g} s: this machine was busy, or timeout_s is tight"
+            )
 
 
 def check_explanations(exercise: Exercise, verdicts: dict[int, Verdict]) -> list[str]:
@@ -225,8 +235,21 @@ def _normal(location: Any) -> str:
 def _grade_one(
     exercise: Exercise, runs: FileRuns, seed: int, cancel: threading.Event
 ) -> Verdict | str:
+    """One grading; a timeout is graded once more with three times the limit.
+
+    A timeout is the one verdict that depends on the machine: on a busy one, a run that
+    needs 2 s of CPU can take 10 s of wall time. The second run tells a slow machine (it
+    passes or fails then; a warning says so) from code that really hangs (it times out again).
+    """
     try:
-        return grade(exercise, runs.path, seed=seed, cancel=cancel)
+        verdict = grade(exercise, runs.path, seed=seed, cancel=cancel)
+        if verdict.status == "timeout" and not (cancel and cancel.is_set()):
+            longer = exercise.timeout_s * RETRY_FACTOR
+            again = grade(exercise, runs.path, seed=seed, cancel=cancel, timeout_s=longer)
+            if again.status != "timeout":
+                runs.retried[seed] = again.status
+            return again
+        return verdict
     except OSError as exc:
         return f"cannot read {exc.filename or runs.path}: {exc.strerror or exc}"
 
