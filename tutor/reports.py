@@ -283,6 +283,8 @@ def _slug(text: str) -> str:
 
 def _reason(verdict: Verdict) -> str:
     if verdict.failure is not None and verdict.failure.message:
+        if verdict.failure.schedule and verdict.failure.schedule not in verdict.failure.message:
+            return f"{verdict.failure.message}\nSchedule: {verdict.failure.schedule}"
         return verdict.failure.message
     for test in verdict.tests:
         if test.outcome in ("failed", "error") and test.message:
