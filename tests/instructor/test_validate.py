@@ -301,3 +301,19 @@ def test_a_timeout_is_graded_again_with_a_longer_limit(tmp_path: Path, monkeypat
     assert "the solution" not in out  # not a problem: it passed
     assert status == 1  # the pack's lesson demo cannot run; no timeout is a problem:
     assert not [line for line in out.splitlines() if "lucky.py" in line]  # hangs = fails
+
+
+def test_no_wrong_fixes_skips_them(tmp_path: Path, monkeypatch, capsys) -> None:
+    course = load_course(write_pack(tmp_path / "pack"))
+    graded: list[str] = []
+
+    def fake_grade(exercise, path, *, seed, cancel=None, timeout_s=None):
+        graded.append(Path(path).name)
+        return starter_verdict(None, "passed" if Path(path).name == "solution.py" else "failed")
+
+    monkeypatch.setattr(validate_command, "grade", fake_grade)
+    main(["--course", str(course.root), "validate", "counter", "--repeat", "2", "--json",
+          "--no-wrong-fixes"])  # fmt: skip
+    (counter,) = json.loads(capsys.readouterr().out)["exercises"]
+    assert sorted(graded) == ["solution.py"] * 2 + ["starter.py"] * 2
+    assert counter["wrong"] == {}

@@ -47,6 +47,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"grade each file with seeds 0..N-1 (default {DEFAULT_REPEAT})",
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument(
+        "--no-wrong-fixes",
+        action="store_true",
+        help="skip the wrong/ fixes (quicker; the hidden tests' strength is then unchecked)",
+    )
     add_jobs_option(parser)
 
 
@@ -76,6 +81,7 @@ class ExerciseCheck:
 
     exercise: Exercise
     repeat: int
+    with_wrong: bool = True
     starter: FileRuns = field(init=False)
     solution: FileRuns | None = field(init=False)
     wrong: list[FileRuns] = field(init=False)
@@ -89,10 +95,8 @@ class ExerciseCheck:
         self.solution = (
             FileRuns("solution", ex.solution_path, self.repeat) if ex.has_solution else None
         )
-        self.wrong = [
-            FileRuns(f"wrong/{path.name}", path, self.repeat)
-            for path in sorted((ex.directory / "wrong").glob("*.py"))
-        ]
+        wrong = sorted((ex.directory / "wrong").glob("*.py")) if self.with_wrong else []
+        self.wrong = [FileRuns(f"wrong/{path.name}", path, self.repeat) for path in wrong]
 
     @property
     def id(self) -> str:
@@ -255,10 +259,15 @@ def _grade_one(
 
 
 def validate(
-    exercises: tuple[Exercise, ...] | list[Exercise], repeat: int, jobs: int, progress: bool
+    exercises: tuple[Exercise, ...] | list[Exercise],
+    repeat: int,
+    jobs: int,
+    progress: bool,
+    *,
+    with_wrong: bool = True,
 ) -> list[ExerciseCheck]:
     """Grade every starter, solution and wrong fix ``repeat`` times, ``jobs`` at a time."""
-    checks = [ExerciseCheck(ex, repeat) for ex in exercises]
+    checks = [ExerciseCheck(ex, repeat, with_wrong) for ex in exercises]
     runs = [(check, files, seed) for seed in range(repeat) for check in checks
             for files in check.files()]  # fmt: skip
     cancel = threading.Event()
@@ -318,7 +327,11 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     exercises = _chosen(course, args.ids)
     overall, per_exercise = lint_course(course)
     checks = validate(
-        exercises, args.repeat, args.jobs or default_jobs(), progress=sys.stderr.isatty()
+        exercises,
+        args.repeat,
+        args.jobs or default_jobs(),
+        progress=sys.stderr.isatty(),
+        with_wrong=not args.no_wrong_fixes,
     )
     _add_findings(checks, per_exercise)
     course_problems = [str(f) for f in overall if f.severity == "problem"]
