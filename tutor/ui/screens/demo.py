@@ -52,6 +52,7 @@ class DemoScreen(Screen[None]):
     """The demo's code above, its output below."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("question_mark", "app.help", "Help", show=False),
         Binding("escape", "back", "Back", tooltip="Cancel a running demo and go back"),
         Binding("r", "rerun", "Run again"),
         Binding("tab", "app.focus_next", "Code/output", show=False),

@@ -52,9 +52,11 @@ class LessonScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back"),
         Binding("tab", "app.focus_next", "Exercises", tooltip="Move between text and exercises"),
-        Binding("d", "demo", "Run demo", tooltip="Run one of the lesson's demos"),
-        Binding("1", "open_exercise(1)", "Exercise 1", tooltip="1-9 open exercises"),
+        Binding("d", "demo", "Demo", tooltip="Run one of the lesson's demos"),
+        Binding("1", "open_exercise(1)", "Open exercise", key_display="1-9",
+                tooltip="1 to 9 open the lesson's first to ninth exercise"),
         *[Binding(str(n), f"open_exercise({n})", show=False) for n in range(2, 10)],
+        Binding("question_mark", "app.help", "Help", show=False),
     ]
 
     def __init__(self, lesson: Lesson, exercises: tuple[Exercise, ...]) -> None:

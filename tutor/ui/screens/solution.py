@@ -29,6 +29,7 @@ class SolutionScreen(Screen[None]):
     """``d`` switches between side by side and the diff; Escape goes back."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("question_mark", "app.help", "Help", show=False),
         Binding("escape", "back", "Back"),
         Binding("d", "toggle_view", "Diff/side by side"),
         Binding("tab", "app.focus_next", "Other side", show=False),
@@ -48,8 +49,8 @@ class SolutionScreen(Screen[None]):
                 yield self._viewer(self.yours, "yours", "Your code")
                 yield self._viewer(self.solution, "reference", "Solution")
             with VerticalScroll(id="diff"):
-                yield Static(Syntax(self.diff_text, "diff",
-                                    theme="ansi_dark", background_color="default"))
+                yield Static(Syntax(self.diff_text, "diff", theme="ansi_dark",
+                                    background_color="default", word_wrap=True))
         yield Footer(compact=True)
 
     def _viewer(self, text: str, id: str, title: str) -> TextArea:
