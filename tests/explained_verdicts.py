@@ -5,8 +5,6 @@ shape. Until the explorer fills these fields, these verdicts are how the display
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from tutor.verdict import Failure, TestResult, Verdict
 
 TARGET = "self._counts['/']"
@@ -45,21 +43,14 @@ INTERNAL_MESSAGE = (
 )
 
 
-@dataclass(frozen=True)
-class FailureWithExtras(Failure):
-    """A failure carrying the engine's optional extras (a headline, the coverage)."""
-
-    headline: str | None = None
-    coverage: dict | None = None
-
-
 def lost_update_verdict(coverage: dict | None = None) -> Verdict:
-    failure = FailureWithExtras(kind="race", message=INTERNAL_MESSAGE, schedule="v1:3>1",
+    failure = Failure(kind="race", message=INTERNAL_MESSAGE, schedule="v1:3>1",
                                 timeline=LOST_UPDATE_TIMELINE,
                                 explanation=LOST_UPDATE_EXPLANATION, coverage=coverage)
     return Verdict(
         exercise="hit-counter", status="failed", duration_s=1.25,
-        tests=[TestResult("test_no_hit_is_lost", "failed", "expected 2 hits, got 1"),
+        # The grader sets a failed test's message to the explorer's headline.
+        tests=[TestResult("test_no_hit_is_lost", "failed", LOST_UPDATE_EXPLANATION["summary"]),
                TestResult("test_single_thread_counts", "passed")],
         failure=failure,
     )

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from tutor.paths import builtin_course_root
+from tutor.questions import Question, lesson_stem, questions_path, read_questions
 
 KINDS: tuple[str, ...] = ("race", "deadlock", "starvation", "lost-wakeup", "other")
 DEFAULT_TIMEOUT_S = 10.0
@@ -66,6 +67,8 @@ class Lesson:
     title: str
     path: Path
     number: int
+    # The questions at the end of the lesson (lessons/NN-slug.questions.toml), if any.
+    questions: tuple[Question, ...] = ()
 
     def text(self) -> str:
         return self.path.read_text(encoding="utf-8")
@@ -313,9 +316,26 @@ def _load_lessons(root: Path, defects: list[str]) -> list[Lesson]:
             )
         seen_numbers[number] = path.name
         title = _lesson_title(path, shown, defects)
+        quiz = questions_path(path)
+        questions, problems = read_questions(quiz, _relative(root, quiz))
+        defects.extend(problems)
         if title is not None:
-            lessons.append(Lesson(id=path.stem, title=title, path=path, number=number))
+            lessons.append(
+                Lesson(id=path.stem, title=title, path=path, number=number, questions=questions)
+            )
+    _check_question_files(root, lessons_dir, defects)
     return lessons
+
+
+def _check_question_files(root: Path, lessons_dir: Path, defects: list[str]) -> None:
+    """A questions file whose lesson does not exist would never be shown: say so."""
+    for path in sorted(lessons_dir.iterdir()):
+        stem = lesson_stem(path)
+        if stem is not None and not (lessons_dir / f"{stem}.md").is_file():
+            defects.append(
+                f"{_relative(root, path)}: no lesson {stem}.md for these questions; "
+                "rename the file after its lesson"
+            )
 
 
 def _lesson_title(path: Path, shown: str, defects: list[str]) -> str | None:

@@ -48,12 +48,15 @@ def headline_of(failure: Failure | None) -> str | None:
 
 
 def lead(verdict: Verdict) -> str:
-    """The sentence a learner reads first: the explanation's summary, else the headline, else
-    the error itself (a crash or timeout) or the failing test's own message (an assertion),
-    else a plain sentence about the failure's kind (the explorer's report is in the details)."""
-    explanation = explanation_of(verdict)
-    if explanation is not None:
-        return explanation["summary"].strip()
+    """The sentence a learner reads first.
+
+    The explorer's headline (the summary, or what the learner's code did when the hidden
+    test's own machinery got stuck: "download() ran in the thread that called it..."), from
+    ``Failure.headline``, else from the failing test's message, which the grader sets to that
+    headline for the explorer's failures; else the explanation's summary; else the error itself
+    (a crash or timeout) or the failing test's message (an assertion); else a plain sentence
+    about the failure's kind (the grader's report is in the details).
+    """
     failure = verdict.failure
     headline = headline_of(failure)
     if headline:
@@ -62,6 +65,11 @@ def lead(verdict: Verdict) -> str:
         return "Every hidden test passed."
     if verdict.status == "refused":
         return "Your file was refused: " + "; ".join(verdict.integrity)
+    if failure is not None and failure.timeline is not None and first_test_message(verdict):
+        return first_test_message(verdict)
+    explanation = explanation_of(verdict)
+    if explanation is not None:
+        return explanation["summary"].strip()
     if failure is not None and failure.kind in ("crash", "timeout") and failure.message.strip():
         return failure.message.strip().splitlines()[0]  # the error itself, shown as it is
     if failure is not None and failure.kind == "assertion":

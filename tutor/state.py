@@ -169,6 +169,26 @@ class LearnerState:
 
         self.update(change)
 
+    def record_answer(self, lesson_id: str, question_id: str, choice: int, right: bool) -> None:
+        """Record an answer to a lesson's question (tutor/questions.py reads them back).
+
+        Like an exercise's pass, a right answer is never undone by a later wrong one.
+        """
+
+        def change(data: dict[str, Any]) -> None:
+            lesson = data.setdefault("questions", {}).setdefault(lesson_id, {})
+            entry = lesson.setdefault(question_id, {"status": "new", "attempts": 0})
+            entry.setdefault("first_try", right)
+            entry["attempts"] += 1
+            entry["last_choice"] = choice
+            entry["last_answered_at"] = _now()
+            if right:
+                entry["status"] = "right"
+            elif entry["status"] != "right":
+                entry["status"] = "wrong"
+
+        self.update(change)
+
     def last_verdict(self, exercise_id: str) -> dict[str, Any] | None:
         return self.progress_data()["exercises"].get(exercise_id, {}).get("last_verdict")
 

@@ -1,11 +1,12 @@
 """Turns a failure's timeline (a list of step dicts) into rows for the timeline view.
 
 One column per thread (in order of first appearance), one row per step; a row is marked as a
-context switch when its thread differs from the previous step's. The conflicting accesses of
-the failure's explanation (``{"thread", "line", "op", "target", "value"}``) are attached to
-the steps they happened in: from the step's own ``accesses`` key when the explorer records it,
-else matched in order by thread and line. Only structured fields are read; the event text is
-shown as it is. Kept free of Textual so the shaping is easy to read and to test.
+context switch when its thread differs from the previous step's. The explorer records on each
+step the shared accesses made there (``accesses``: ``{"op", "target", "value"}``) and marks the
+steps its explanation names (``conflict: true``; docs/interleave.md). For timelines without
+those keys, the explanation's own accesses (``{"thread", "line", "op", "target", "value"}``)
+are matched to the steps in order by thread and line. Only structured fields are read; the
+event text is shown as it is. Free of Textual: the CLI and the app both use it.
 """
 
 from __future__ import annotations
@@ -32,16 +33,13 @@ class Step:
     source: str
     event: str
     switch: bool
-    accesses: tuple[str, ...] = ()  # the conflicting accesses made here, as text
+    accesses: tuple[str, ...] = ()  # the shared accesses made here, as text, with their values
+    conflict: bool = False  # one of the steps the explanation names
 
     @property
     def in_submission(self) -> bool:
         """True when the step is in the learner's own file (so the editor can show it)."""
         return PurePath(self.file).name == SUBMISSION_FILE
-
-    @property
-    def conflict(self) -> bool:
-        return bool(self.accesses)
 
     @property
     def location(self) -> str:
@@ -69,16 +67,13 @@ def _int(value: Any) -> int:
         return 0
 
 
-def _attach_accesses(raw_steps: list[Mapping[str, Any]],
-                     accesses: list[Mapping[str, Any]]) -> list[list[str]]:
-    """For each step, the explanation's accesses that happened in it (see module docstring)."""
+def _attach_accesses(raw_steps: list[Mapping[str, Any]], accesses: list[Mapping[str, Any]]
+                     ) -> list[tuple[list[str], bool]]:
+    """For each step: the accesses made in it, as text, and whether it is a conflict."""
+    if any("accesses" in raw or "conflict" in raw for raw in raw_steps):
+        return [([access_text(a) for a in raw.get("accesses") or [] if isinstance(a, Mapping)],
+                 raw.get("conflict") is True) for raw in raw_steps]
     attached: list[list[str]] = [[] for _ in raw_steps]
-    own = [isinstance(raw.get("accesses"), list) for raw in raw_steps]
-    if any(own):
-        for index, raw in enumerate(raw_steps):
-            attached[index] = [access_text(a) for a in raw.get("accesses") or []
-                               if isinstance(a, Mapping)]
-        return attached
     cursor = 0
     for access in accesses:
         key = (str(access.get("thread", "")), _int(access.get("line")))
@@ -91,7 +86,7 @@ def _attach_accesses(raw_steps: list[Mapping[str, Any]],
                 attached[index].append(access_text(access))
                 cursor = index
                 break
-    return attached
+    return [(found, bool(found)) for found in attached]
 
 
 def steps_from(
@@ -103,7 +98,8 @@ def steps_from(
     attached = _attach_accesses(raw_steps, accesses or [])
     steps: list[Step] = []
     previous: str | None = None
-    for number, (raw, found) in enumerate(zip(raw_steps, attached, strict=True), start=1):
+    for number, (raw, (found, conflict)) in enumerate(zip(raw_steps, attached, strict=True),
+                                                      start=1):
         thread = str(raw.get("thread", "?"))
         steps.append(
             Step(
@@ -115,6 +111,7 @@ def steps_from(
                 event=str(raw.get("event") or ""),
                 switch=previous is not None and thread != previous,
                 accesses=tuple(found),
+                conflict=conflict,
             )
         )
         previous = thread

@@ -1,8 +1,9 @@
 """A joint bank account used by two cash machines at once (reference fix).
 
-"Check the balance, then debit it" is check-then-act: the check is stale as soon as another
-thread runs between the two steps. One lock per account makes check, debit and history entry
-a single critical section, and deposits take the same lock.
+"Check the balance, then debit it" is check-then-act: the check is stale as
+soon as another thread runs between the two steps. One lock per account
+makes check, debit and history entry a single critical section, and deposits
+take the same lock.
 """
 
 import threading

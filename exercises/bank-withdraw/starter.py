@@ -1,14 +1,16 @@
 """A joint bank account used by two cash machines at once.
 
-Each cash machine runs in its own thread and calls `withdraw(amount)`, which pays out only if
-the account can cover it, and `deposit(amount)`. Every movement is kept in `history`.
+Each cash machine runs in its own thread and calls `withdraw(amount)`, which
+pays out only if the account can cover it, and `deposit(amount)`. Every
+movement is kept in `history`.
 
-What is wrong: the bank found joint accounts with a negative balance. Two partners withdrew
-70 each from an account holding 100, at the same moment, and both got their cash.
+What is wrong: the bank found joint accounts with a negative balance. Two
+partners withdrew 70 each from an account holding 100, at the same moment,
+and both got their cash.
 
-Fixed means: however the threads interleave, a withdrawal is paid only if the balance covers
-it, the balance never goes below zero, no deposit or withdrawal is lost, and the balance always
-equals the sum of `history`.
+Fixed means: however the threads interleave, a withdrawal is paid only if
+the balance covers it, the balance never goes below zero, no deposit or
+withdrawal is lost, and the balance always equals the sum of `history`.
 """
 
 import threading  # noqa: F401  (you will probably need it)

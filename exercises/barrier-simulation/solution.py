@@ -1,9 +1,10 @@
-"""A cellular-automaton simulation split across worker threads (reference fix).
+"""A cellular-automaton simulation split across worker threads
+(reference fix).
 
-A step is only complete when every worker has written its slice; only then may the grids be
-swapped, exactly once, and only after the swap may anyone start the next step. A Barrier
-with an action does all three: once all have arrived, one of them runs the swap, and only
-then are they released.
+A step is only complete when every worker has written its slice; only then
+may the grids be swapped, exactly once, and only after the swap may anyone
+start the next step. A Barrier with an action does all three: once all have
+arrived, one of them runs the swap, and only then are they released.
 """
 
 import threading

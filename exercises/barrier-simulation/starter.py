@@ -1,16 +1,19 @@
 """A cellular-automaton simulation split across worker threads.
 
-The world is a ring of cells, each 0 or 1. In every step each cell becomes the XOR of its two
-neighbours in the previous step (rule 90). The ring is split into equal slices, one per worker
-thread; each worker computes the new values of its slice into `self.next`, then the grids are
-swapped so that `self.current` holds the new step.
+The world is a ring of cells, each 0 or 1. In every step each cell becomes
+the XOR of its two neighbours in the previous step (rule 90). The ring is
+split into equal slices, one per worker thread; each worker computes the new
+values of its slice into `self.next`, then the grids are swapped so that
+`self.current` holds the new step.
 
-What is wrong: with one worker the results are right; with several, they differ from run to
-run, and are usually wrong: some cells are computed from a mix of two different steps.
+What is wrong: with one worker the results are right; with several, they
+differ from run to run, and are usually wrong: some cells are computed from
+a mix of two different steps.
 
-Fixed means: `run(steps)` (and the workers it starts, `run_worker(index, steps)`) gives exactly
-the same world as computing the steps one after another, for any number of workers that
-divides the ring, however the threads interleave.
+Fixed means: `run(steps)` (and the workers it starts, `run_worker(index,
+steps)`) gives exactly the same world as computing the steps one after
+another, for any number of workers that divides the ring, however the
+threads interleave.
 """
 
 import threading

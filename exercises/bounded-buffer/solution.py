@@ -1,10 +1,12 @@
 """A bounded buffer between downloading and parsing threads (reference fix).
 
-Between a notify() and the moment the woken thread re-acquires the lock, another thread can
-take the item (or the free slot): the wake-up is "stolen", so the woken thread must re-check
-its condition in a `while` loop. And with producers and consumers on one condition, notify()
-can wake a thread of the wrong kind, which goes back to sleep with the wake-up lost; two
-conditions over one lock make every notify reach a thread that can act on it.
+Between a notify() and the moment the woken thread re-acquires the lock,
+another thread can take the item (or the free slot): the wake-up is
+"stolen", so the woken thread must re-check its condition in a `while` loop.
+And with producers and consumers on one condition, notify() can wake a
+thread of the wrong kind, which goes back to sleep with the wake-up lost;
+two conditions over one lock make every notify reach a thread that can act
+on it.
 """
 
 import threading

@@ -1,15 +1,17 @@
-"""A bounded buffer between the threads that download pages and the threads that parse them.
+"""A bounded buffer between the threads that download pages and the threads
+that parse them.
 
-Downloaders call `buffer.put(page)`, which blocks while the buffer is full, so they cannot run
-ahead and fill memory; parsers call `buffer.get()`, which blocks while it is empty.
+Downloaders call `buffer.put(page)`, which blocks while the buffer is full,
+so they cannot run ahead and fill memory; parsers call `buffer.get()`, which
+blocks while it is empty.
 
-What is wrong: with several downloaders and several parsers, a parser now and then crashes
-with "IndexError: pop from an empty deque", and the buffer sometimes holds more pages than its
-capacity.
+What is wrong: with several downloaders and several parsers, a parser now
+and then crashes with "IndexError: pop from an empty deque", and the buffer
+sometimes holds more pages than its capacity.
 
-Fixed means: however the threads interleave, `get()` never fails, the buffer never holds more
-than `capacity` items, every item put is got exactly once, and nobody waits forever while
-there is something they could do.
+Fixed means: however the threads interleave, `get()` never fails, the buffer
+never holds more than `capacity` items, every item put is got exactly once,
+and nobody waits forever while there is something they could do.
 """
 
 import threading

@@ -1,10 +1,11 @@
 """A buffered audit logger shared by all request threads (reference fix).
 
-Appending and swapping out the buffer touch the same list. Without a lock a line can be
-appended to a batch that was already written (lost), or two flushes can take the same batch
-(written twice). One lock covers the append, the swap and the write, so batches also reach the
-store in the order they were formed. log() flushes through a helper that expects the lock to be
-held already, because a plain Lock is not reentrant.
+Appending and swapping out the buffer touch the same list. Without a lock a
+line can be appended to a batch that was already written (lost), or two
+flushes can take the same batch (written twice). One lock covers the append,
+the swap and the write, so batches also reach the store in the order they
+were formed. log() flushes through a helper that expects the lock to be held
+already, because a plain Lock is not reentrant.
 """
 
 import threading

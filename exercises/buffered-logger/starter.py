@@ -1,13 +1,16 @@
 """A buffered audit logger shared by all request threads.
 
-Writing to the audit store is slow, so `BufferedLog` collects lines and writes them in batches:
-`log(line)` appends to a buffer and flushes once `capacity` lines are waiting; a housekeeping
-thread also calls `flush()` now and then. `sink(lines)` writes a batch to the store.
+Writing to the audit store is slow, so `BufferedLog` collects lines and
+writes them in batches: `log(line)` appends to a buffer and flushes once
+`capacity` lines are waiting; a housekeeping thread also calls `flush()` now
+and then. `sink(lines)` writes a batch to the store.
 
-What is wrong: auditors found lines missing from the store, and other lines stored twice.
+What is wrong: auditors found lines missing from the store, and other lines
+stored twice.
 
-Fixed means: however threads interleave, after the final `flush()` every logged line has been
-written exactly once, and the lines of any one thread are written in the order it logged them.
+Fixed means: however threads interleave, after the final `flush()` every
+logged line has been written exactly once, and the lines of any one thread
+are written in the order it logged them.
 """
 
 import threading  # noqa: F401  (you will probably need it)

@@ -1,9 +1,10 @@
 """A page cache filled on a miss (reference fix).
 
-A miss is check-then-act: look up, render, store. If two threads both look up before either
-stores, both render. Holding one lock from the lookup to the store makes the miss handling
-indivisible. (A production cache would use one lock or future per path so different pages
-render in parallel; one lock is the simple, correct fix.)
+A miss is check-then-act: look up, render, store. If two threads both look
+up before either stores, both render. Holding one lock from the lookup to
+the store makes the miss handling indivisible. (A production cache would use
+one lock or future per path so different pages render in parallel; one lock
+is the simple, correct fix.)
 """
 
 import threading

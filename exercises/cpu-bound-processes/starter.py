@@ -1,15 +1,17 @@
 """Score a batch of documents on every core of the machine.
 
-A search service re-scores its documents every night with `score(document)`, a CPU-heavy
-function written in pure Python. `score_all(documents, score, workers)` should spread the work
-over `workers` CPU cores and return the scores in the order of `documents`.
+A search service re-scores its documents every night with `score(document)`,
+a CPU-heavy function written in pure Python. `score_all(documents, score,
+workers)` should spread the work over `workers` CPU cores and return the
+scores in the order of `documents`.
 
-What is wrong: with 8 workers on an 8-core machine the batch takes exactly as long as with 1,
-and `top` shows the program using a single core.
+What is wrong: with 8 workers on an 8-core machine the batch takes exactly
+as long as with 1, and `top` shows the program using a single core.
 
-Fixed means: the scoring runs in more than one process, so several cores can work at once;
-the scores come back in the order of `documents`; if `score` raises, `score_all` raises the
-same exception. (`score` is always a module-level function, so it can be pickled.)
+Fixed means: the scoring runs in more than one process, so several cores can
+work at once; the scores come back in the order of `documents`; if `score`
+raises, `score_all` raises the same exception. (`score` is always a
+module-level function, so it can be pickled.)
 """
 
 from concurrent.futures import ThreadPoolExecutor

@@ -1,9 +1,9 @@
 """The frontier of a web crawler (reference fix).
 
-add() checks `_seen` and then updates it, and next_url() checks `_todo` and then pops it:
-two check-then-act sequences on shared state. Two threads can both pass the check before
-either acts (a page queued twice; a pop from an empty list). One lock around each whole
-method makes them indivisible.
+add() checks `_seen` and then updates it, and next_url() checks `_todo` and
+then pops it: two check-then-act sequences on shared state. Two threads can
+both pass the check before either acts (a page queued twice; a pop from an
+empty list). One lock around each whole method makes them indivisible.
 """
 
 import threading

@@ -1,8 +1,10 @@
-"""A background audit writer that must not lose records at shutdown (reference fix).
+"""A background audit writer that must not lose records at shutdown
+(reference fix).
 
-At exit the interpreter stops daemon threads abruptly, so whatever was still queued was lost.
-close() now queues a sentinel behind the records and joins the writer: the writer drains
-everything before the sentinel, ends, and only then does close() return.
+At exit the interpreter stops daemon threads abruptly, so whatever was still
+queued was lost. close() now queues a sentinel behind the records and joins
+the writer: the writer drains everything before the sentinel, ends, and only
+then does close() return.
 """
 
 import queue

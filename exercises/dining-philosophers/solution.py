@@ -1,9 +1,10 @@
 """Dining philosophers (reference fix).
 
-A deadlock needs a cycle of threads, each holding a resource the next one waits for. Giving
-the forks a global order and taking the lower-numbered fork first makes a cycle impossible:
-the last philosopher now reaches for fork 0 before fork n-1, so not everyone can hold one fork
-and wait for the next.
+A deadlock needs a cycle of threads, each holding a resource the next one
+waits for. Giving the forks a global order and taking the lower-numbered
+fork first makes a cycle impossible: the last philosopher now reaches for
+fork 0 before fork n-1, so not everyone can hold one fork and wait for the
+next.
 """
 
 import threading

@@ -1,16 +1,18 @@
 """Dining philosophers: a table of workers sharing resources pairwise.
 
-`seats` philosophers sit around a round table with one fork between each pair of neighbours;
-fork `i` lies to the left of seat `i`, fork `i + 1` to its right (wrapping round). A
-philosopher needs both neighbouring forks to eat. Each philosopher runs in its own thread and
-calls `table.dine(seat, meals)`. (Think of forks as database rows or files, and philosophers
-as jobs that each need two of them.)
+`seats` philosophers sit around a round table with one fork between each
+pair of neighbours; fork `i` lies to the left of seat `i`, fork `i + 1` to
+its right (wrapping round). A philosopher needs both neighbouring forks to
+eat. Each philosopher runs in its own thread and calls `table.dine(seat,
+meals)`. (Think of forks as database rows or files, and philosophers as jobs
+that each need two of them.)
 
-What is wrong: sometimes dinner never ends: every philosopher holds one fork, waits for the
-other, and nobody eats again.
+What is wrong: sometimes dinner never ends: every philosopher holds one
+fork, waits for the other, and nobody eats again.
 
-Fixed means: however the threads interleave, every philosopher eats every meal and dinner ends;
-a philosopher only eats while holding both neighbouring forks.
+Fixed means: however the threads interleave, every philosopher eats every
+meal and dinner ends; a philosopher only eats while holding both
+neighbouring forks.
 """
 
 import threading

@@ -1,8 +1,9 @@
 """Count page views for a small web server (reference fix).
 
-`hit()` is a read-modify-write: read the old count, add one, store it. Another thread can run
-between the read and the store, so two hits can both store "old + 1". One lock held across the
-whole read-modify-write makes it indivisible with respect to every other `hit()`.
+`hit()` is a read-modify-write: read the old count, add one, store it.
+Another thread can run between the read and the store, so two hits can both
+store "old + 1". One lock held across the whole read-modify-write makes it
+indivisible with respect to every other `hit()`.
 """
 
 import threading

@@ -1,13 +1,15 @@
 """Count page views for a small web server.
 
-The server handles every request in its own thread and calls `counter.hit(path)` for each page
-it serves. The dashboard reads `count(path)` and `top(n)`.
+The server handles every request in its own thread and calls
+`counter.hit(path)` for each page it serves. The dashboard reads
+`count(path)` and `top(n)`.
 
-What is wrong: under load the totals come out too low. When two requests for the same page
-arrive together, the counter sometimes records one hit instead of two.
+What is wrong: under load the totals come out too low. When two requests for
+the same page arrive together, the counter sometimes records one hit instead
+of two.
 
-Fixed means: no hit is ever lost, however the request threads interleave, and `count()` and
-`top()` still report what they did before.
+Fixed means: no hit is ever lost, however the request threads interleave,
+and `count()` and `top()` still report what they did before.
 """
 
 import threading  # noqa: F401  (you will probably need it)

@@ -1,8 +1,9 @@
 """A lazily built, process-wide settings object (reference fix).
 
-"If not built, build it" is check-then-act on a global. A module-level lock around the build,
-with a second check inside the lock, makes exactly one thread build it; the first check
-outside the lock is only a fast path once the object exists.
+"If not built, build it" is check-then-act on a global. A module-level lock
+around the build, with a second check inside the lock, makes exactly one
+thread build it; the first check outside the lock is only a fast path once
+the object exists.
 """
 
 import threading

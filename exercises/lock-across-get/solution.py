@@ -1,9 +1,11 @@
-"""A metrics pipeline: request threads publish counters, an exporter ships them (reference fix).
+"""A metrics pipeline: request threads publish counters, an exporter ships
+them (reference fix).
 
-export_one() waited on the queue while holding the lock, and publish() needs that lock to
-put anything on the queue: a deadlock whenever the exporter is first. The exporter now waits
-with no lock held and takes the lock only to store what it got. publish() keeps its put()
-under the lock so updates reach the queue in the order the totals were computed.
+export_one() waited on the queue while holding the lock, and publish() needs
+that lock to put anything on the queue: a deadlock whenever the exporter is
+first. The exporter now waits with no lock held and takes the lock only to
+store what it got. publish() keeps its put() under the lock so updates reach
+the queue in the order the totals were computed.
 """
 
 import queue

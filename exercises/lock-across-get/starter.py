@@ -1,15 +1,19 @@
-"""A metrics pipeline: request threads publish counters, an exporter ships them.
+"""A metrics pipeline: request threads publish counters, an exporter ships
+them.
 
-Request threads call `publish(name, amount)`, which adds to a running total and queues the new
-total for the exporter. The exporter thread loops on `export_one()`, which waits for the next
-queued update and records it in `exported` (what the monitoring system has seen). Both use the
-pipeline's lock so that `totals` and `exported` are never read half-updated.
+Request threads call `publish(name, amount)`, which adds to a running total
+and queues the new total for the exporter. The exporter thread loops on
+`export_one()`, which waits for the next queued update and records it in
+`exported` (what the monitoring system has seen). Both use the pipeline's
+lock so that `totals` and `exported` are never read half-updated.
 
-What is wrong: when the exporter starts before the first request, the service freezes: no
-request gets through `publish()` and the exporter never exports anything.
+What is wrong: when the exporter starts before the first request, the
+service freezes: no request gets through `publish()` and the exporter never
+exports anything.
 
-Fixed means: however the threads interleave, `publish()` never blocks for long, the exporter
-ships every update, and once all updates are exported, `exported` equals `totals`.
+Fixed means: however the threads interleave, `publish()` never blocks for
+long, the exporter ships every update, and once all updates are exported,
+`exported` equals `totals`.
 """
 
 import queue

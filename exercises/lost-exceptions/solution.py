@@ -1,8 +1,10 @@
-"""Run a batch of independent jobs on a thread pool and collect their results (reference fix).
+"""Run a batch of independent jobs on a thread pool and collect their
+results (reference fix).
 
-An exception raised by a job submitted to an executor is stored in its Future and re-raised
-only by future.result(); if nobody asks, it is lost without a trace. Keep every future, wait
-for all of them, and turn the stored exceptions into one error that lists them all.
+An exception raised by a job submitted to an executor is stored in its
+Future and re-raised only by future.result(); if nobody asks, it is lost
+without a trace. Keep every future, wait for all of them, and turn the
+stored exceptions into one error that lists them all.
 """
 
 from concurrent.futures import ThreadPoolExecutor

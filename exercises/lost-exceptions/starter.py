@@ -1,14 +1,17 @@
-"""Run a batch of independent jobs on a thread pool and collect their results.
+"""Run a batch of jobs on a thread pool and collect their results.
 
-`run_all(jobs, workers)` runs every job (a function taking no arguments) on a
-`ThreadPoolExecutor` and returns the list of their return values, in the order of `jobs`.
+`run_all(jobs, workers)` runs every job (a function taking no arguments) on
+a `ThreadPoolExecutor` and returns the list of their return values, in the
+order of `jobs`.
 
-What is wrong: last night's batch "succeeded" although half the thumbnails were never made.
-When a job raises, nothing is reported: its result silently comes back as None.
+What is wrong: last night's batch "succeeded" although half the thumbnails
+were never made. When a job raises, nothing is reported: its result silently
+comes back as None.
 
-Fixed means: every job still runs, even if some fail; if none fails, `run_all` returns the
-results in order; if any fails, it raises `JobsFailed`, whose `failures` attribute lists
-`(index, exception)` for every failed job, in order of index, with the original exceptions.
+Fixed means: every job still runs, even if some fail; if none fails,
+`run_all` returns the results in order; if any fails, it raises
+`JobsFailed`, whose `failures` attribute lists `(index, exception)` for
+every failed job, in order of index, with the original exceptions.
 """
 
 from concurrent.futures import ThreadPoolExecutor

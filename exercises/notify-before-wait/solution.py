@@ -1,9 +1,11 @@
-"""Hand one result from a worker thread to the threads that need it (reference fix).
+"""Hand one result from a worker thread to the threads that need it
+(reference fix).
 
-notify() only wakes threads that are already waiting; if put() runs first, the notification is
-lost and a later wait() sleeps forever. Waiting for a condition on shared state (a `_ready`
-flag, set under the same lock) instead of for the notification itself makes the order of
-put() and get() irrelevant, and notify_all() wakes every waiter.
+notify() only wakes threads that are already waiting; if put() runs first,
+the notification is lost and a later wait() sleeps forever. Waiting for a
+condition on shared state (a `_ready` flag, set under the same lock) instead
+of for the notification itself makes the order of put() and get()
+irrelevant, and notify_all() wakes every waiter.
 """
 
 import threading

@@ -1,9 +1,11 @@
-"""A background worker that runs jobs stored through a database connection pool (reference fix).
+"""A background worker that runs jobs stored through a database connection
+pool (reference fix).
 
-The worker re-checked for jobs in a loop: a busy-wait that stays runnable, so it competes for
-the CPU and the GIL with the threads doing real work (time.sleep(0) only offers to switch).
-The worker now blocks on a Condition until submit() notifies it, holding no connection while
-it waits; only once it has a job does it take a connection to run it.
+The worker re-checked for jobs in a loop: a busy-wait that stays runnable,
+so it competes for the CPU and the GIL with the threads doing real work
+(time.sleep(0) only offers to switch). The worker now blocks on a Condition
+until submit() notifies it, holding no connection while it waits; only once
+it has a job does it take a connection to run it.
 """
 
 import threading

@@ -1,8 +1,10 @@
-"""A pool of database connections shared by the request threads (reference fix).
+"""A pool of database connections shared by the request threads
+(reference fix).
 
-acquire() waited on the semaphore while holding the mutex, and release() needs that mutex
-before it can signal the semaphore: a deadlock as soon as the pool is empty. The semaphore is
-the thing to wait on, with no lock held; the mutex only guards the short list operations.
+acquire() waited on the semaphore while holding the mutex, and release()
+needs that mutex before it can signal the semaphore: a deadlock as soon as
+the pool is empty. The semaphore is the thing to wait on, with no lock held;
+the mutex only guards the short list operations.
 """
 
 import threading

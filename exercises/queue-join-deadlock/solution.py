@@ -1,8 +1,10 @@
-"""Process a batch of items with a pool of worker threads fed by a queue (reference fix).
+"""Process a batch of items with a pool of worker threads fed by a queue
+(reference fix).
 
-queue.join() waits until task_done() has been called once for every item put. The failure
-path skipped task_done() (the `continue`), so after any failed item the count never reached
-zero and join() waited forever. task_done() now runs in a finally block, whatever happens.
+queue.join() waits until task_done() has been called once for every item
+put. The failure path skipped task_done() (the `continue`), so after any
+failed item the count never reached zero and join() waited forever.
+task_done() now runs in a finally block, whatever happens.
 """
 
 import queue

@@ -1,8 +1,9 @@
 """A sliding-window rate limiter for an outgoing API client (reference fix).
 
-allow() prunes, counts and records: a read-modify-write of the shared deque. Between a thread's
-count and its append another thread can count too, so both fit "the last slot"; two threads can
-also both see the same old entry and both pop it. One lock around the whole decision fixes both.
+allow() prunes, counts and records: a read-modify-write of the shared deque.
+Between a thread's count and its append another thread can count too, so
+both fit "the last slot"; two threads can also both see the same old entry
+and both pop it. One lock around the whole decision fixes both.
 """
 
 import threading

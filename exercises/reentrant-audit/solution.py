@@ -1,9 +1,10 @@
 """A ledger for a payments service (reference fix).
 
-receive() held the Lock and called record(), which tried to take the same Lock: a plain Lock
-is not reentrant, so the thread waited for itself forever. record()'s body now lives in a
-helper that expects the lock to be held; receive() keeps the lock across both entries so they
-stay adjacent. (An RLock would also work.)
+receive() held the Lock and called record(), which tried to take the same
+Lock: a plain Lock is not reentrant, so the thread waited for itself
+forever. record()'s body now lives in a helper that expects the lock to be
+held; receive() keeps the lock across both entries so they stay adjacent.
+(An RLock would also work.)
 """
 
 import threading

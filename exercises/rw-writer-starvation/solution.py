@@ -1,8 +1,9 @@
 """A readers-writer lock for a product catalogue (reference fix).
 
-With reader preference a steady stream of overlapping readers keeps the reader count above
-zero forever, so a writer starves. Counting waiting writers and making new readers wait
-while one is waiting (writer preference) lets the readers inside drain, and the writer in.
+With reader preference a steady stream of overlapping readers keeps the
+reader count above zero forever, so a writer starves. Counting waiting
+writers and making new readers wait while one is waiting (writer preference)
+lets the readers inside drain, and the writer in.
 """
 
 import threading

@@ -1,20 +1,23 @@
 """A readers-writer lock for a product catalogue.
 
-The shop's catalogue is read by every page view and updated by a price-feed thread a few times
-a minute. Reads can safely run at the same time, so the catalogue uses a readers-writer lock:
-any number of readers, or one writer. `acquire_read()`/`release_read()` bracket a read,
+The shop's catalogue is read by every page view and updated by a price-feed
+thread a few times a minute. Reads can safely run at the same time, so the
+catalogue uses a readers-writer lock: any number of readers, or one writer.
+`acquire_read()`/`release_read()` bracket a read,
 `acquire_write()`/`release_write()` an update.
 
-What is wrong: at busy times, price updates stop going through. The feed thread waits in
-`acquire_write()` for minutes: there is always at least one page view reading, because new
-readers keep getting in while the writer waits.
+What is wrong: at busy times, price updates stop going through. The feed
+thread waits in `acquire_write()` for minutes: there is always at least one
+page view reading, because new readers keep getting in while the writer
+waits.
 
-`writers_waiting` counts the writers waiting in `acquire_write()`; the monitoring dashboard
-shows it, so keep it accurate.
+`writers_waiting` counts the writers waiting in `acquire_write()`; the
+monitoring dashboard shows it, so keep it accurate.
 
-Fixed means: readers still share the lock with each other and never overlap a writer, and
-once a writer is waiting, new readers wait behind it, so the writer gets in as soon as the
-readers already inside have left, however the threads interleave.
+Fixed means: readers still share the lock with each other and never overlap
+a writer, and once a writer is waiting, new readers wait behind it, so the
+writer gets in as soon as the readers already inside have left, however the
+threads interleave.
 """
 
 import threading

@@ -1,9 +1,11 @@
-"""A job queue whose worker threads must stop when the queue is closed (reference fix).
+"""A job queue whose worker threads must stop when the queue is closed
+(reference fix).
 
-A waiting worker wakes only when notified, and then re-checks its loop condition. close()
-changed state without notifying anyone, and the loop did not test that state. The fix: the
-loop waits while there is no job *and* the queue is open; close() sets the flag under the
-condition's lock and calls notify_all(), because every idle worker must see it, not just one.
+A waiting worker wakes only when notified, and then re-checks its loop
+condition. close() changed state without notifying anyone, and the loop did
+not test that state. The fix: the loop waits while there is no job *and* the
+queue is open; close() sets the flag under the condition's lock and calls
+notify_all(), because every idle worker must see it, not just one.
 """
 
 import threading

@@ -1,15 +1,16 @@
 """A job queue whose worker threads must stop when the queue is closed.
 
-A thumbnail service runs a few worker threads. Each worker loops:
-`while (job := queue.next_job()) is not None: job()`. `submit(job)` adds work; `close()` says no
-more jobs will come: workers finish the jobs already queued and then `next_job()` returns None.
+A thumbnail service runs a few worker threads. Each worker loops: `while
+(job := queue.next_job()) is not None: job()`. `submit(job)` adds work;
+`close()` says no more jobs will come: workers finish the jobs already
+queued and then `next_job()` returns None.
 
-What is wrong: the service never exits on shutdown. The last jobs were done, but the worker
-threads are still sleeping inside `next_job()`.
+What is wrong: the service never exits on shutdown. The last jobs were done,
+but the worker threads are still sleeping inside `next_job()`.
 
-Fixed means: after `close()`, every worker gets every queued job exactly once and then None,
-whether it was idle or busy when close() was called; `submit()` after `close()` raises
-`RuntimeError`.
+Fixed means: after `close()`, every worker gets every queued job exactly
+once and then None, whether it was idle or busy when close() was called;
+`submit()` after `close()` raises `RuntimeError`.
 """
 
 import threading

@@ -1,8 +1,9 @@
 """A file-sync daemon that must stop cleanly on SIGTERM (reference fix).
 
-signal.signal() may only be called from the main thread (it raises ValueError elsewhere), and
-Python runs signal handlers in the main thread. So start(), which runs in the main thread,
-installs the handler, and the handler only sets an Event that the worker checks between syncs.
+signal.signal() may only be called from the main thread (it raises
+ValueError elsewhere), and Python runs signal handlers in the main thread.
+So start(), which runs in the main thread, installs the handler, and the
+handler only sets an Event that the worker checks between syncs.
 """
 
 import signal

@@ -1,15 +1,17 @@
 """A file-sync daemon that must stop cleanly on SIGTERM.
 
-`SyncDaemon(sync_once)` runs `sync_once()` over and over in a worker thread, started by
-`start()` from the program's main thread. When the service manager sends SIGTERM, the daemon
-must finish the current sync, stop the worker, and set `stopped_cleanly`; `join()` waits for
-the worker to end.
+`SyncDaemon(sync_once)` runs `sync_once()` over and over in a worker thread,
+started by `start()` from the program's main thread. When the service
+manager sends SIGTERM, the daemon must finish the current sync, stop the
+worker, and set `stopped_cleanly`; `join()` waits for the worker to end.
 
-What is wrong: SIGTERM is not handled: the worker thread dies at start-up with a ValueError
-that nobody notices, so syncs never happen, and SIGTERM kills the process mid-sync.
+What is wrong: SIGTERM is not handled: the worker thread dies at start-up
+with a ValueError that nobody notices, so syncs never happen, and SIGTERM
+kills the process mid-sync.
 
-Fixed means: after `start()` the worker syncs until SIGTERM arrives; SIGTERM makes the worker
-finish its current sync and end with `stopped_cleanly` set; the process itself keeps running.
+Fixed means: after `start()` the worker syncs until SIGTERM arrives; SIGTERM
+makes the worker finish its current sync and end with `stopped_cleanly` set;
+the process itself keeps running.
 """
 
 import signal

@@ -1,9 +1,11 @@
-"""A start-up gate: request threads wait until the configuration has been loaded (reference fix).
+"""A start-up gate: request threads wait until the configuration has been
+loaded (reference fix).
 
-The waiter spun while holding the lock that publish() needs: the loader could never get in,
-and the waiter could never stop (starvation, at 100% CPU). A Condition lets the waiter release
-the lock and sleep in wait_for(); publish() changes the state under the lock and wakes every
-waiter with notify_all().
+The waiter spun while holding the lock that publish() needs: the loader
+could never get in, and the waiter could never stop. Nobody could make
+progress: a deadlock whose holder burns 100% CPU. A Condition lets the
+waiter release the lock and sleep in wait_for(); publish() changes the state
+under the lock and wakes every waiter with notify_all().
 """
 
 import threading

@@ -10,8 +10,9 @@ import submission
 # makes some on every turn of its loop (over a hundred, in the explorer's first schedule). A
 # call to time.sleep() while waiting means polling: re-checking on a timer, not being woken.
 MAX_CALLS_WHILE_WAITING = 40
-# A correct gate's schedules are all explored well within a second. A starving one is only
-# recognised after thousands of steps, so give the explorer room for that on a slow machine.
+# A correct gate's schedules are all explored well within a second. A spinning waiter is
+# only recognised (the explorer reports it as starvation: nobody progresses while it spins)
+# after thousands of steps, so give the explorer room for that on a slow machine.
 STARVATION_BUDGET_S = 5.0
 
 

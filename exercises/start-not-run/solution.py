@@ -1,8 +1,10 @@
-"""Download several pages at the same time, one thread per page (reference fix).
+"""Download several pages at the same time, one thread per page
+(reference fix).
 
-Thread.run() is only the method that holds the thread's work; calling it directly runs that
-work in the calling thread, one download after another. start() creates the OS thread, which
-then calls run(). Start every thread first, then join them all.
+Thread.run() is only the method that holds the thread's work; calling it
+directly runs that work in the calling thread, one download after another.
+start() creates the OS thread, which then calls run(). Start every thread
+first, then join them all.
 """
 
 import threading

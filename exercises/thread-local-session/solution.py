@@ -1,9 +1,10 @@
 """Per-request database sessions in a threaded web server (reference fix).
 
-One `_rows` attribute was shared by every request thread, so requests overwrote each other's
-session. threading.local() gives each thread its own attribute namespace: the same code reads
-`self._local.rows` and gets the current thread's session. Locks would not help, because the
-problem is what happens between begin(), add() and commit(), not inside one of them.
+One `_rows` attribute was shared by every request thread, so requests
+overwrote each other's session. threading.local() gives each thread its own
+attribute namespace: the same code reads `self._local.rows` and gets the
+current thread's session. Locks would not help, because the problem is what
+happens between begin(), add() and commit(), not inside one of them.
 """
 
 import threading

@@ -1,16 +1,18 @@
 """Per-request database sessions in a threaded web server.
 
-Each request runs in its own thread and does `sessions.begin()`, then `sessions.add(row)` a few
-times, then `sessions.commit()`, which writes the rows to the database as one transaction.
-Library code deep inside a request calls `sessions.add()` without being handed a session, so
-`SessionManager` must find the current request's session by itself.
+Each request runs in its own thread and does `sessions.begin()`, then
+`sessions.add(row)` a few times, then `sessions.commit()`, which writes the
+rows to the database as one transaction. Library code deep inside a request
+calls `sessions.add()` without being handed a session, so `SessionManager`
+must find the current request's session by itself.
 
-What is wrong: under load, rows of one customer's order show up in another customer's order,
-and some requests crash with "no open session".
+What is wrong: under load, rows of one customer's order show up in another
+customer's order, and some requests crash with "no open session".
 
-Fixed means: however requests interleave, each commit contains exactly the rows its own thread
-added; two requests can have sessions open at the same time (one may wait for the other in the
-middle of its transaction); `add()` or `commit()` without `begin()` raises RuntimeError.
+Fixed means: however requests interleave, each commit contains exactly the
+rows its own thread added; two requests can have sessions open at the same
+time (one may wait for the other in the middle of its transaction); `add()`
+or `commit()` without `begin()` raises RuntimeError.
 """
 
 import threading  # noqa: F401  (you will probably need it)

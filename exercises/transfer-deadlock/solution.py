@@ -1,8 +1,9 @@
 """Transfer money between bank accounts (reference fix).
 
-The deadlock is a cycle: A->B holds A's lock and waits for B's while B->A holds B's lock and
-waits for A's. Taking the locks in one global order (lowest account number first), whatever
-the direction of the transfer, makes such a cycle impossible.
+The deadlock is a cycle: A->B holds A's lock and waits for B's while B->A
+holds B's lock and waits for A's. Taking the locks in one global order
+(lowest account number first), whatever the direction of the transfer, makes
+such a cycle impossible.
 """
 
 import threading

@@ -1,14 +1,17 @@
 """Transfer money between bank accounts.
 
-Every account has its own lock so that transfers between unrelated accounts run in parallel.
-`transfer(source, target, amount)` locks both accounts, checks the balance and moves the money.
+Every account has its own lock so that transfers between unrelated accounts
+run in parallel. `transfer(source, target, amount)` locks both accounts,
+checks the balance and moves the money.
 
-What is wrong: every few days the payment service freezes. Nothing crashes and the CPU is idle;
-it happens when a transfer from account A to B runs at the same moment as one from B to A.
+What is wrong: every few days the payment service freezes. Nothing crashes
+and the CPU is idle; it happens when a transfer from account A to B runs at
+the same moment as one from B to A.
 
-Fixed means: transfers in any directions, run at the same time, always finish; money is never
-created or lost; an account never goes negative (a transfer it cannot afford raises
-`InsufficientFunds` and changes nothing); transferring to the same account is a `ValueError`.
+Fixed means: transfers in any directions, run at the same time, always
+finish; money is never created or lost; an account never goes negative (a
+transfer it cannot afford raises `InsufficientFunds` and changes nothing);
+transferring to the same account is a `ValueError`.
 """
 
 import threading

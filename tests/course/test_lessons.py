@@ -92,7 +92,7 @@ def test_code_fits_an_80_column_terminal(lesson: Lesson) -> None:
 
 def test_is_short_and_ends_with_an_exercises_line(lesson: Lesson) -> None:
     lines = lesson.text().rstrip().splitlines()
-    assert 50 <= len(lines) <= 160, f"{lesson.id} has {len(lines)} lines"
+    assert 50 <= len(lines) <= 140, f"{lesson.id} has {len(lines)} lines"
     last_paragraph = lesson.text().rstrip().split("\n\n")[-1]
     assert last_paragraph.startswith("**Exercises:**"), lesson.id
 
@@ -110,12 +110,33 @@ def test_every_demo_parses_and_compiles(lesson: Lesson) -> None:
         ("05-processes", "ProcessPoolExecutor"),  # threads vs processes, CPU-bound
         ("07-locks", "explore("),  # a lost update under the explorer
         ("03-switching", "explore("),
+        ("06-c-extensions", "ctypes.PyDLL"),  # releasing the GIL from your own C calls
+        ("10-queues", "as_completed("),  # ThreadPoolExecutor and as_completed
+        ("12-pitfalls", "signal.signal("),  # handlers only in the main thread
+        ("12-pitfalls", "threading.local()"),  # per-thread values, kept by pool threads
+        ("04-io-vs-cpu", "min("),  # timings: warm-up, then the best of several runs
+        ("05-processes", "min("),
     ],
 )
 def test_the_demos_the_plan_asks_for_exist(
     lessons: dict[str, Lesson], lesson_id: str, needle: str
 ) -> None:
     assert any(needle in demo.code for demo in lesson_demos(lessons[lesson_id]))
+
+
+def test_every_exercises_line_names_only_this_lessons_exercises() -> None:
+    """Lesson 01 once promised a daemon exercise that lives in lesson 12 (issue 13)."""
+    text = (builtin_course_root() / "lessons" / "01-threads.md").read_text(encoding="utf-8")
+    last = text.rstrip().split("\n\n")[-1]
+    assert "lesson 12" in last and "keep a daemon" not in last
+
+
+def test_claims_that_name_versions_cover_the_ones_learners_have() -> None:
+    """Lesson 03 shows the bytecode of x += 1 for each version a learner may run."""
+    text = (builtin_course_root() / "lessons" / "03-switching.md").read_text(encoding="utf-8")
+    for version in ("2.7", "3.10", "3.11", "3.13", "3.14", "3.15"):
+        assert version in text, version
+    assert "LOAD_SMALL_INT" in text
 
 
 def _prose(text: str) -> list[str]:

@@ -6,7 +6,6 @@ from explained_verdicts import (
     INTERNAL_MESSAGE,
     LOST_UPDATE_TIMELINE,
     TARGET,
-    FailureWithExtras,
     lost_update_verdict,
 )
 
@@ -32,10 +31,11 @@ def test_the_explanation_leads_and_internal_terms_stay_in_the_details() -> None:
     assert "check(state)" in details and "v1:3>1" in details
 
 
-def test_without_an_explanation_the_headline_then_a_plain_sentence_lead() -> None:
-    failure = FailureWithExtras(kind="deadlock", message=INTERNAL_MESSAGE,
-                                headline="fetch() ran in the main thread, so the threads "
-                                         "never ran at the same time.")
+def test_the_headline_leads_then_the_summary_then_a_plain_sentence() -> None:
+    failure = Failure(kind="deadlock", message=INTERNAL_MESSAGE,
+                      explanation={"pattern": "deadlock", "summary": "T1 waits for the barrier."},
+                      headline="fetch() ran in the main thread, so the threads never ran at "
+                               "the same time.")
     verdict = Verdict("start-not-run", "failed", 1.0, [], failure)
     assert lead(verdict).startswith("fetch() ran in the main thread")
     bare = Verdict("x", "failed", 1.0, [], Failure("deadlock", INTERNAL_MESSAGE))
@@ -74,11 +74,14 @@ def test_accesses_are_attached_to_the_steps_they_happened_in() -> None:
     marked = {s.number: s.note for s in steps if s.conflict}
     assert marked == {2: f"read {TARGET} → 0", 4: f"read {TARGET} → 0",
                       5: f"write {TARGET} ← 1", 7: f"write {TARGET} ← 1"}
-    # When the explorer records accesses on the steps themselves, those are used.
+    # The explorer records accesses on every step and marks the conflicting ones: those win.
     own = [dict(step) for step in LOST_UPDATE_TIMELINE]
+    own[1]["accesses"] = [{"op": "read", "target": "self._hits", "value": "3"}]
     own[6]["accesses"] = [{"op": "write", "target": TARGET, "value": "1"}]
+    own[6]["conflict"] = True
     steps = steps_from(own, verdict.failure.explanation["accesses"])
     assert [s.number for s in steps if s.conflict] == [7]
+    assert steps[1].note == "read self._hits → 3" and not steps[1].conflict
 
 
 def test_the_event_text_is_shown_whole_never_split() -> None:

@@ -21,21 +21,25 @@ def _failure(name: str) -> InterleavingFailure:
 def test_the_timeline_fits_80_columns_for_every_seeded_bug(name):
     exc = _failure(name)
     lines = str(exc).splitlines()
-    assert lines[0].endswith(exc.message)  # the one-line message consumers take as it is
-    too_wide = [line for line in lines[1:] if len(line) > 80]
+    # Issue 14: the learner's terms first, and every line fits, the first one too (it used to
+    # be the internal message on one unwrapped line; consumers now take ``to_dict()``).
+    assert " ".join(exc.headline.split()) == " ".join(lines[: lines.index("")]).strip()
+    assert "check(state)" not in exc.headline and "v1:" not in exc.headline
+    too_wide = [line for line in lines if len(line) > 80]
     assert not too_wide, "\n".join(too_wide)
+    assert " ".join(exc.message.split()) in " ".join(str(exc).split())  # in the details
     assert "How it happened" in str(exc) and "Schedule:" in str(exc)
 
 
 def test_narrow_cells_keep_line_source_and_event():
     exc = _failure("if_not_while")  # three threads: 25 columns each
     text = str(exc)
-    assert "s.cond.wait()" in text and "[waits for" in text
+    assert "s.cond.wait()" in text and "[wait on s.cond]" in text
     assert "\u2026" in text  # long text is cut with an ellipsis, not wrapped by the terminal
 
 
 def test_a_long_schedule_is_broken_over_lines_and_still_replays():
-    from tutor.interleave._report import _wrap_schedule
+    from tutor.interleave._render import wrap_schedule as _wrap_schedule
 
     schedule = "v1:" + ",".join(f"{k}>{k % 2}" for k in range(40))
     lines = _wrap_schedule(schedule, 30)

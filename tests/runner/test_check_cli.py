@@ -24,7 +24,17 @@ def test_check_file_json_is_one_contract_object_and_records_nothing(tutor_home: 
     done = tutor("check", "counter", "--file", str(EXERCISE / "solution.py"), "--json")
     assert done.returncode == 0, done.stderr
     verdict = json.loads(done.stdout)  # exactly one object, nothing else on stdout
-    assert set(verdict) == {"exercise", "status", "duration_s", "tests", "failure", "integrity", "output"}
+    assert set(verdict) == {
+        "exercise",
+        "status",
+        "duration_s",
+        "tests",
+        "failure",
+        "integrity",
+        "output",
+        "isolation",
+    }
+    assert verdict["integrity"] == [] and isinstance(verdict["isolation"], list)
     assert verdict["status"] == "passed" and verdict["failure"] is None
     assert [t["outcome"] for t in verdict["tests"]] == ["passed", "passed"]
     (entry,) = json.loads(tutor("progress", "--json").stdout)["exercises"]

@@ -111,3 +111,95 @@ def test_prints_are_output_only() -> None:
     )
     assert verdict.status == "failed"
     assert verdict.output == "1 passed\n"
+
+
+STRUCTURED = """
+class StructuredFailure(AssertionError):
+    kind = "{kind}"
+    schedule = "v1:0,1,0"
+    timeline = []
+
+    def to_dict(self):
+        return {{
+            "kind": "{kind}",
+            "message": "T1 and T2 both wrote",
+            "headline": "one update was lost",
+            "schedule": "v1:0,1,0",
+            "timeline": [{{"thread": "T1", "file": "submission.py", "line": 3,
+                          "source": "x += 1", "event": "write x", "value": 1}}],
+            "explanation": {{"pattern": "lost-update", "summary": "T1 and T2 both read 0.",
+                            "location": "self.value", "line": 3, "accesses": []}},
+            "coverage": {{"complete": False}},
+        }}
+
+
+def test_it():
+    raise StructuredFailure("RENDERED TEXT that nobody may parse\\nsecond line")
+"""
+
+
+def test_a_structured_failure_is_carried_field_by_field_never_parsed() -> None:
+    verdict = grade_source("demo", STRUCTURED.format(kind="assertion").encode(), b"")
+    failure = verdict.failure
+    assert verdict.status == "failed" and failure is not None
+    assert failure.kind == "race"
+    assert failure.message == "test_it: one update was lost"
+    assert "RENDERED" not in failure.message
+    assert failure.schedule == "v1:0,1,0"
+    assert failure.timeline == [
+        {
+            "thread": "T1",
+            "file": "submission.py",
+            "line": 3,
+            "source": "x += 1",
+            "event": "write x",
+            "value": 1,
+        }
+    ]
+    assert failure.explanation["pattern"] == "lost-update"
+    assert failure.explanation["summary"] == "T1 and T2 both read 0."
+
+
+def test_the_failure_kind_is_named_once_for_the_exercise() -> None:
+    tests = STRUCTURED.format(kind="assertion").encode()
+    assert grade_source("d", tests, b"", exercise_kind="starvation").failure.kind == "starvation"
+    deadlock = STRUCTURED.format(kind="deadlock").encode()
+    assert grade_source("d", deadlock, b"", exercise_kind="starvation").failure.kind == "deadlock"
+
+
+def test_an_explorer_timeout_is_a_timeout_never_a_pass() -> None:
+    verdict = grade_source("demo", STRUCTURED.format(kind="timeout").encode(), b"")
+    assert verdict.status == "timeout"
+    assert verdict.failure.kind == "timeout"
+
+
+def test_a_grader_failure_is_an_error_verdict(monkeypatch) -> None:
+    import tutor.grading as grading
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(grading, "run_sandboxed", broken)
+    verdict = grade_source("demo", b"def test_x():\n    pass\n", b"")
+    assert verdict.status == "error" and "disk on fire" in verdict.failure.message
+
+
+def test_a_tree_deeper_than_the_recursion_limit_is_removed(tmp_path) -> None:
+    import os
+
+    from tutor.grading import remove_tree
+
+    root = tmp_path / "scratch"
+    root.mkdir()
+    fd = os.open(root, os.O_RDONLY)
+    for _ in range(2500):
+        os.mkdir("a", dir_fd=fd)
+        child = os.open("a", os.O_RDONLY, dir_fd=fd)
+        os.close(fd)
+        fd = child
+    os.close(fd)
+    (root / "locked").mkdir()
+    (root / "locked" / "f").write_text("x")
+    (root / "locked").chmod(0)
+    remove_tree(root)
+    assert not root.exists()

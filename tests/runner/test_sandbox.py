@@ -118,9 +118,27 @@ if os.fork() == 0:
     assert _alive_with(token) == []
 
 
-def test_killing_the_parent_kills_only_the_middle_process(tmp_path: Path) -> None:
-    # Without Landlock's signal scope, the learner's code can kill its parent: the middle
-    # process. The reaper still collects the verdict and cleans up.
+def test_the_init_of_the_run_cannot_be_killed_from_inside(tmp_path: Path) -> None:
+    # In a PID namespace the command's parent is the namespace's init, which the kernel
+    # protects from SIGKILL sent from inside; outside processes have no pid there at all.
+    code = (
+        "import os, signal, time\nprint(os.getppid())\ntry:\n"
+        "    os.kill(os.getppid(), signal.SIGKILL)\nexcept PermissionError:\n    pass\n"
+        "time.sleep(0.2)\nprint('still here')"
+    )
+    result = run_sandboxed([PY, "-c", code], cwd=tmp_path, timeout_s=20, landlock=False)
+    if result.sandbox["namespaces"].get("pid") != "yes":
+        pytest.skip("no PID namespace here")
+    assert result.output.splitlines() == ["1", "still here"]
+    assert result.exit_code == 0 and result.sandbox["middle_killed"] is False
+
+
+def test_killing_the_parent_kills_only_the_middle_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Without namespaces and Landlock's signal scope, the learner's code can kill its parent:
+    # the middle process. The reaper still collects the verdict and cleans up.
+    monkeypatch.setenv("TUTOR_SANDBOX_DISABLE", "namespaces,drop")
     code = (
         "import os, signal, time; os.kill(os.getppid(), signal.SIGKILL); time.sleep(0.2);"
         "print('still here'); raise SystemExit(5)"
@@ -197,19 +215,29 @@ def test_signals_to_processes_outside_the_sandbox_are_refused(tmp_path: Path) ->
     assert result.sandbox["middle_killed"] is False
 
 
-def test_a_killed_reaper_is_reported_and_its_processes_are_swept(tmp_path: Path) -> None:
-    # Only possible without Landlock's signal scope: the learner kills the middle process and
-    # the reaper. The tutor notices the missing report and kills the run by its marker.
+def test_a_killed_reaper_is_reported_and_its_processes_are_swept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Only possible without namespaces and Landlock's signal scope: the learner kills the middle
+    # process and the reaper. The tutor notices the missing report and kills the run by its
+    # marker.
+    monkeypatch.setenv("TUTOR_SANDBOX_DISABLE", "namespaces,drop")
     token = f"tutor-test-{uuid.uuid4().hex}"
     code = f"""
 import os, signal, time
 if os.fork() == 0:
     os.execlp("{PY}", "{PY}", "-c", "import time; time.sleep(600)", "{token}")
-parent = os.getppid()
-with open(f"/proc/{{parent}}/stat") as f:
-    grandparent = int(f.read().rsplit(")", 1)[1].split()[1])
-os.kill(parent, signal.SIGKILL)
-os.kill(grandparent, signal.SIGKILL)
+def parent_of(pid):
+    with open(f"/proc/{{pid}}/stat") as f:
+        return int(f.read().rsplit(")", 1)[1].split()[1])
+middle = os.getppid()
+gate = parent_of(middle)
+reaper = parent_of(gate)
+for pid in (reaper, gate, middle):
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
 time.sleep(600)
 """
     started = time.monotonic()

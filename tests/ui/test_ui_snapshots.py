@@ -7,7 +7,7 @@ exercised by the pilot tests. Update after an intended change with
 
 from __future__ import annotations
 
-from ui_helpers import SIZE, highlight, make_app, open_exercise, settle
+from ui_helpers import SIZE, highlight, make_app, open_exercise, settle, wait_until
 
 from tutor.verdict import Failure, TestResult, Verdict
 
@@ -211,8 +211,11 @@ def test_solution_as_a_diff(snap_compare) -> None:
 
 def test_exercise_in_the_light_theme(snap_compare) -> None:
     async def open_light(pilot) -> None:
-        await open_exercise(pilot, "counter-race")
+        screen = await open_exercise(pilot, "counter-race")
         pilot.app.action_toggle_theme()
+        await wait_until(pilot, lambda: screen.editor.theme == "github_light")
+        await pilot.pause()
+        screen.editor.refresh()  # every line drawn again in the new theme
         await pilot.pause()
 
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=open_light)

@@ -54,11 +54,16 @@ def test_the_summary_leads_with_the_explanation_and_keeps_internal_terms_out() -
 
 
 def test_a_failure_without_explanation_leads_with_plain_words() -> None:
-    verdict = Verdict("ex", "failed", 1.0, [TestResult("test_x", "failed", "deadlock")],
+    verdict = Verdict("ex", "failed", 1.0, [TestResult("test_x", "failed", "")],
                       Failure("deadlock", INTERNAL_MESSAGE, timeline=[{"thread": "T1"}]))
     lines = summary_text(verdict).plain.splitlines()
     assert lines[0] == "✗ Failed · deadlock · test_x · 0/1 passed · 1.0s"
     assert "stuck" in lines[1] and "check(state)" not in summary_text(verdict).plain
+    headline = "download() ran in the thread that called it, so the threads never overlapped."
+    carried = Verdict("ex", "failed", 1.0, [TestResult("test_x", "failed", headline)],
+                      Failure("deadlock", INTERNAL_MESSAGE, timeline=[{"thread": "T1"}],
+                              explanation={"pattern": "deadlock", "summary": "T1 waits."}))
+    assert summary_text(carried).plain.splitlines()[1] == headline
 
 
 def test_a_passing_verdict_is_one_line() -> None:

@@ -21,6 +21,7 @@ from typing import NoReturn
 from tutor import __version__
 from tutor.cli.context import Context, UsageError, print_json
 from tutor.course import CourseError
+from tutor.interpreter import unsupported_reason
 
 PROG = "tutor"
 ERROR_PREFIX = f"{PROG}: error: "
@@ -145,6 +146,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     args: argparse.Namespace | None = None
     ctx: Context | None = None
+    if refusal := unsupported_reason():
+        report_error(refusal, as_json=wants_json(argv))
+        return 2
     try:
         needs_all, name = _requested_command(argv)
         if name is not None and not needs_all and name not in _command_names():

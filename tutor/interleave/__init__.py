@@ -8,9 +8,9 @@ Standard library only; see docs/interleave.md.
 """
 
 from ._explore import Report, explore, replay
+from ._failure import InterleavingFailure
 from ._patching import install, is_installed, uninstall
 from ._points import point_mode, set_point_mode
-from ._report import InterleavingFailure
 from .controller import Controller
 
 __all__ = [

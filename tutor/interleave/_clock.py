@@ -6,8 +6,8 @@ Outside a schedule (or in a thread the scheduler does not control) these are the
 from __future__ import annotations
 
 from ._points import untraced
-from ._run import SLEEP
 from ._runtime import ACTIVE, MAIN, REAL
+from ._types import SLEEP
 
 _BASE = {"monotonic": REAL.monotonic(), "time": REAL.time(), "perf": REAL.perf_counter()}
 

@@ -6,15 +6,18 @@ import math
 import os
 import random
 
+from ..names import TEST_FILE
 from . import _patching
 from ._clock import set_time_base
+from ._diagnosis import explain, headline
+from ._failure import InterleavingFailure
 from ._points import make_backend, point_mode, set_assigned_names
-from ._report import InterleavingFailure, build_timeline
 from ._run import Run
 from ._runtime import ACTIVE, wall
 from ._schedule import decode, encode
 from ._stores import assigned_names
 from ._strategy import PCT, BoundedSearch, Planned, RandomWalk
+from ._timeline import build_timeline
 from ._workers import WorkerPool
 
 DEFAULT_BUDGET_S = 1.0
@@ -242,7 +245,7 @@ def _fail(session, run, report, minimize, start) -> None:
     kind = run.failure.kind
     if run.failure.stuck:  # rerunning would only get stuck again
         report.elapsed_s = wall() - start
-        raise _failure_from(run, report)
+        raise failure_from(run, report)
     plan = run.deviations()
     if minimize and plan:
         plan = _minimize(session, plan, kind)
@@ -252,15 +255,22 @@ def _fail(session, run, report, minimize, start) -> None:
         if final.failure is None:
             final = run
     report.elapsed_s = wall() - start
-    raise _failure_from(final, report)
+    raise failure_from(final, report)
 
 
-def _failure_from(run, report) -> InterleavingFailure:
+def failure_from(run, report) -> InterleavingFailure:
+    """The exception for a failed run; explained and with a timeline if it was recorded."""
     names = [t.name for t in run.threads]
     failure = run.failure
-    timeline = build_timeline(run, names) if run.ring is not None else []
-    exc = InterleavingFailure(failure.kind, failure.message, encode(run.deviations()),
-                              timeline, names, report)
+    explanation, conflicts = None, set()
+    if run.ring is not None:
+        explanation, conflicts = explain(run, failure, names)
+    timeline = build_timeline(run, names, conflicts) if run.ring is not None else []
+    exc = InterleavingFailure(
+        failure.kind, failure.message, encode(run.deviations()), timeline, names, report,
+        explanation=explanation,
+        headline=headline(failure.kind, failure.message, explanation, failure.facts, TEST_FILE),
+    )
     if failure.exception is not None:
         exc.__cause__ = failure.exception
     return exc
@@ -305,5 +315,5 @@ def replay(setup, threads, check=None, schedule: str = "", *, max_steps=None) ->
         run = session.run(Planned(plan), math.inf, record=TIMELINE_RING)
         report.elapsed_s = wall() - start
         if run.failure is not None:
-            raise _failure_from(run, report)
+            raise failure_from(run, report)
     return report

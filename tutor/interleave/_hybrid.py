@@ -81,3 +81,14 @@ class Hybrid:
 
     def _vreset(self) -> None:  # pragma: no cover - every subclass defines it
         raise NotImplementedError
+
+    def __getattr__(self, name: str):
+        """Other private helpers of the real primitive (``_at_fork_reinit``...) are its own.
+
+        The standard library reaches into a few of them (issue 12); those that hold state
+        the scheduler owns are properties of the subclasses instead.
+        """
+        real = self.__dict__.get("_real")
+        if real is None or not name.startswith("_") or name.startswith("__"):
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        return getattr(real, name)

@@ -69,15 +69,22 @@ class Lock(Hybrid):
     def _owned_by(self, me) -> bool:
         return self._vowner is not None  # threading treats any holder of a plain Lock as owner
 
-    def _v_release_all(self, run, me):
-        _drop(run, me, self)
+    def _v_release_all(self, run, me, quiet=False):
+        _drop(run, me, self, quiet)
         return None
 
     def _v_restore(self, run, me, saved) -> None:
         _lock_take(run, me, self)
 
     def _at_fork_reinit(self) -> None:
-        self._real = REAL.Lock()
+        self._real._at_fork_reinit()
+
+    # threading's deprecated aliases (still in 3.15)
+    acquire_lock = acquire
+    release_lock = release
+
+    def locked_lock(self) -> bool:
+        return self.locked()
 
     def __repr__(self) -> str:
         return f"<tutor.interleave Lock {'locked' if self.locked() else 'unlocked'}>"
@@ -150,10 +157,38 @@ class RLock(Lock):
     def _owned_by(self, me) -> bool:
         return self._vowner is me
 
-    def _v_release_all(self, run, me):
+    def _recursion_count(self) -> int:
+        """How many times the calling thread holds it (multiprocessing asks; 0 if not held)."""
+        run, me = context()
+        if me is not None:
+            self._v(run)
+            return self._vcount if self._vowner is me else 0
+        return self._real._recursion_count()
+
+    @untraced
+    def _release_save(self):
+        """Release completely, for ``Condition.wait`` (threading's protocol for RLock)."""
+        run, me = context()
+        if me is None:
+            return self._real._release_save()
+        self._v(run)
+        if self._vowner is not me:
+            raise RuntimeError("cannot release un-acquired lock")
+        return (self._v_release_all(run, me), me)
+
+    @untraced
+    def _acquire_restore(self, state) -> None:
+        run, me = context()
+        if me is None:
+            return self._real._acquire_restore(state)
+        self._v(run)
+        self._v_restore(run, me, state[0])
+        return None
+
+    def _v_release_all(self, run, me, quiet=False):
         count = self._vcount
         self._vcount = 0
-        _drop(run, me, self)
+        _drop(run, me, self, quiet)
         return count
 
     def _v_restore(self, run, me, saved) -> None:
@@ -207,13 +242,13 @@ def _lock_take(run, me, lock) -> None:
         me.held.append(lock)
 
 
-def _drop(run, me, lock) -> None:
+def _drop(run, me, lock, quiet=False) -> None:
     owner = lock._vowner
     if owner is not None and owner is not MAIN and owner is not OUTSIDE and lock in owner.held:
         owner.held.remove(lock)
     lock._vowner = None
     run.wake(lock)
-    if me is not MAIN:
+    if me is not MAIN and not quiet:
         run.record(me, ("release", lock))
 
 
@@ -234,6 +269,7 @@ class Condition(Hybrid):
         if lock is None:
             lock = object.__new__(RLock)
             lock.__init__()
+            lock._condition = self  # reports name it after the condition, as the code does
         self._lock = lock
         self._controlled = isinstance(lock, Lock)
         self._real = REAL.Condition(lock._real if self._controlled else lock)
@@ -271,7 +307,7 @@ class Condition(Hybrid):
             if timeout is None:
                 raise would_block_forever("a Condition")
             return False
-        saved = self._lock._v_release_all(run, me)
+        saved = self._lock._v_release_all(run, me, quiet=True)  # "wait on" says it
         self._vwaiters.append(me)
         me.notified = False
         deadline = None if timeout is None else run.clock + max(timeout, 0)
@@ -326,6 +362,24 @@ class Condition(Hybrid):
         if run is None:
             return self._real._is_owned()
         return self._lock._owned_by(me)
+
+    def locked(self) -> bool:
+        """``Condition.locked()`` (3.14+): is the underlying lock held?"""
+        return self._lock.locked()
+
+    def _release_save(self):
+        return self._lock._release_save()
+
+    def _acquire_restore(self, state) -> None:
+        return self._lock._acquire_restore(state)
+
+    @property
+    def _waiters(self):
+        """The threads waiting (inside a schedule), else the real condition's waiter locks."""
+        run, me = self._mode()
+        if run is None:
+            return self._real._waiters
+        return tuple(self._vwaiters)
 
     def __repr__(self) -> str:
         return f"<tutor.interleave Condition({self._lock!r})>"

@@ -16,6 +16,7 @@ import builtins
 import sys
 import types
 
+from ._bytecode import analyze, text
 from ._runtime import ACTIVE, get_ident, is_learner_file
 
 _SHARED_OPS = frozenset(
@@ -70,43 +71,38 @@ def _is_method_load(ins) -> bool:
     return ins.opname == "LOAD_ATTR" and sys.version_info >= (3, 12) and bool(ins.arg & 1)
 
 
-_NAME_LOADS = ("LOAD_FAST", "LOAD_GLOBAL", "LOAD_DEREF", "LOAD_NAME", "LOAD_CLASSDEREF",
-               "LOAD_FAST_CHECK", "LOAD_FAST_AND_CLEAR")
+def is_subscript_read(ins) -> bool:
+    """``x[k]``: BINARY_SUBSCR up to 3.13, ``BINARY_OP 26`` ([]) from 3.14."""
+    return ins.opname in ("BINARY_SUBSCR", "BINARY_SLICE") or (
+        ins.opname == "BINARY_OP" and ins.argrepr == "[]")
 
 
-class _Labeler:
-    """Short words for a point, e.g. ``read self.n`` / ``write counter``, for timelines."""
-
-    def __init__(self) -> None:
-        self.expr = ""
-
-    def label(self, ins) -> str:
-        name, arg = ins.opname, ins.argval
-        if name in _NAME_LOADS:
-            self.expr = str(arg)
-            return f"read {arg}" if name != "LOAD_FAST" else ""
-        if name in ("LOAD_ATTR", "LOAD_METHOD", "LOAD_SUPER_ATTR"):
-            self.expr = f"{self.expr}.{arg}" if self.expr else f".{arg}"
-            return f"read {self.expr}"
-        if name in ("STORE_ATTR", "DELETE_ATTR"):
-            base = self.expr
-            if base.endswith(f".{arg}"):
-                base = base[: -len(arg) - 1]
-            verb = "write" if name == "STORE_ATTR" else "delete"
-            return f"{verb} {base}.{arg}" if base else f"{verb} .{arg}"
-        if name in ("STORE_GLOBAL", "STORE_DEREF", "STORE_NAME"):
-            return f"write {arg}"
-        if name in ("BINARY_SUBSCR", "BINARY_SLICE"):
-            return "read item"
-        if name in ("STORE_SUBSCR", "STORE_SLICE", "DELETE_SUBSCR"):
-            return "write item"
-        if name == "CONTAINS_OP":
-            return "test membership"
-        return ""
+#: builtins that read the container they are given: ``len(self.items)`` is a point
+READERS = frozenset({"len", "sorted", "list", "tuple", "set", "frozenset", "dict", "sum", "min",
+                     "max", "any", "all", "iter", "next", "enumerate", "zip", "reversed",
+                     "bool"})  # fmt: skip
 
 
-def points_for(code: types.CodeType, f_globals: dict) -> dict[int, tuple[int, str, bool]]:
-    """Map offset -> (line, label, may write) of the preemption points of ``code`` (cached)."""
+def _static_callee(callee, f_globals) -> bool:
+    """A builtin, a module-level function or class, a function of a module: not a point."""
+    if callee is None:
+        return False
+    if callee[0] == "global":
+        name = callee[1]
+        if name in f_globals:
+            return isinstance(f_globals[name], _STATIC_TYPES)
+        return name in _STATIC_BUILTINS
+    if callee[0] == "attr" and callee[1] is not None and callee[1][0] == "global":
+        return isinstance(f_globals.get(callee[1][1]), types.ModuleType)
+    return False
+
+
+def _is_reader(callee) -> bool:
+    return callee[0] == "global" and callee[1] in READERS
+
+
+def points_for(code: types.CodeType, f_globals: dict) -> dict[int, tuple]:
+    """Map offset -> (line, label, may write, Access or None) of ``code``'s points (cached)."""
     entry = _cache.get(id(code))
     if entry is not None and entry[0] is code:
         return entry[1]
@@ -115,33 +111,35 @@ def points_for(code: types.CodeType, f_globals: dict) -> dict[int, tuple[int, st
     points: dict[int, tuple[int, str, bool]] = {}
     everything = _mode["points"] == "all"
     skip_next_attr = False
-    labeler = _Labeler()
-    callees: list[bool] = []  # per pending call: is the callee a static function/class?
+    accesses = analyze(code)
     for ins in dis.get_instructions(code):
         line = ins.positions.lineno if ins.positions and ins.positions.lineno else None
         if line is None:
             line = code.co_firstlineno
-        label = labeler.label(ins)
+        access = accesses.get(ins.offset)
+        label = access.label if access is not None else ""
         if everything:
             if ins.opname not in ("RESUME", "CACHE", "NOP", "EXTENDED_ARG"):
-                points[ins.offset] = (line, label, not label.startswith("read"))
+                points[ins.offset] = (line, label, not label.startswith("read"), access)
             continue
         name = ins.opname
-        if name == "PUSH_NULL":
-            callees.append(False)
-        if name.startswith("CALL"):
-            if callees and callees.pop():
-                continue  # calling a builtin, a module function or a class: its code decides
+        if access is not None and access.op == "call":
+            if _static_callee(access.target, f_globals):
+                arg = access.args[0] if access.args else None
+                if not (_is_reader(access.target) and arg is not None and arg[0] != "const"):
+                    continue  # a builtin, a module function or a class: its own code decides
+                label = f"read {text(arg)}"  # len(self.items): reads the container
+            if name not in _SHARED_OPS:
+                continue  # BEFORE_WITH's __enter__: the primitive has its own point
+            points[ins.offset] = (line, label, not label.startswith("read"), access)
+            continue
         if skip_next_attr and name in ("LOAD_ATTR", "LOAD_METHOD"):
             skip_next_attr = False
-            if _is_method_load(ins) and callees:
-                callees[-1] = True  # time.sleep(...), threading.Lock(): a static callee
             continue
         skip_next_attr = False
         if _is_method_load(ins):
-            callees.append(False)
             continue
-        if name not in _SHARED_OPS:
+        if name not in _SHARED_OPS and not is_subscript_read(ins):
             continue
         if name == "LOAD_ATTR" and _assigned["attrs"] is not None and (
                 ins.argval not in _assigned["attrs"]):
@@ -155,13 +153,11 @@ def points_for(code: types.CodeType, f_globals: dict) -> dict[int, tuple[int, st
                 skip_next_attr = static and isinstance(value, types.ModuleType)
             else:
                 static = target in _STATIC_BUILTINS
-            if name == "LOAD_GLOBAL" and ins.arg is not None and ins.arg & 1:
-                callees.append(static)
             if static:
                 continue
             if _assigned["globals"] is not None and target not in _assigned["globals"]:
                 continue  # a global never rebound (``global x`` nowhere): its value is fixed
-        points[ins.offset] = (line, label, not label.startswith("read"))
+        points[ins.offset] = (line, label, not label.startswith("read"), access)
     _cache[id(code)] = (code, points)
     return points
 

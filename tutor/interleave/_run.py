@@ -17,6 +17,8 @@ import sys
 import threading
 from collections import deque
 
+from ._diagnosis import deadlock_facts, describe_deadlock, describe_starvation
+from ._record import record_point, settle
 from ._runtime import (
     ACTIVE,
     MAIN,
@@ -28,12 +30,13 @@ from ._runtime import (
     wall,
 )
 from ._stall import StallClock
+from ._types import BLOCKED, FINISHED, RUNNABLE, SLEEP, Failure, Kind, ThreadState
 from ._workers import STUCK_GRACE_S, Worker, async_raise
 
-RUNNABLE, BLOCKED, FINISHED = 0, 1, 2
+__all__ = ["BLOCKED", "FINISHED", "RUNNABLE", "SLEEP", "Run", "default_choice"]
+
 #: how often the explorer's thread looks whether the running thread still makes progress
 WATCH_INTERVAL_S = 0.25
-SLEEP = object()  # what a sleeping thread waits for
 
 #: a thread that runs this many points in a row while others could run yields (fairness)
 FAIR_STEPS = 100
@@ -41,56 +44,6 @@ FAIR_STEPS = 100
 SPIN_STEPS = 12
 #: points in a row, over all threads, that only read shared state: everyone is spinning
 QUIET_STEPS = 5_000
-
-
-class ThreadState:
-    """The scheduler's view of one controlled thread."""
-
-    __slots__ = (
-        "index", "name", "fn", "args", "run", "worker", "status", "waiting", "deadline",
-        "timed_out", "notified", "daemon", "thread", "consecutive", "defer", "yield_seq",
-        "last_run", "held", "aborts", "reads", "next", "blocker",
-    )
-
-    def __init__(self, run, index, name, fn, args, daemon, thread):
-        self.index = index
-        self.name = name
-        self.fn = fn
-        self.args = args
-        self.run = run
-        self.worker = None
-        self.status = RUNNABLE
-        self.waiting = None
-        self.deadline = None
-        self.timed_out = False
-        self.notified = False
-        self.daemon = daemon
-        self.thread = thread
-        self.consecutive = 0
-        self.defer = ()
-        self.yield_seq = 0
-        self.last_run = 0
-        self.held = []
-        self.aborts = 0
-        self.reads = 0
-        self.next = ""  # what it does when it next runs (for the controller)
-        self.blocker = None  # (kind, object) of the untimed blocking call it is about to make
-
-    def __repr__(self) -> str:
-        return f"<{self.name} {('runnable', 'blocked', 'finished')[self.status]}>"
-
-
-class Failure:
-    """What went wrong in a schedule, before it is turned into an InterleavingFailure."""
-
-    __slots__ = ("kind", "message", "thread", "exception", "stuck")
-
-    def __init__(self, kind, message, thread=None, exception=None):
-        self.stuck = False
-        self.kind = kind
-        self.message = message
-        self.thread = thread
-        self.exception = exception
 
 
 class Run:
@@ -171,7 +124,7 @@ class Run:
                 except Abort:
                     raise
                 except BaseException as exc:  # noqa: BLE001 - the learner's check decides
-                    self.failure = Failure("assertion", _check_message(exc), None, exc)
+                    self.failure = Failure(Kind.ASSERTION, _check_message(exc), None, exc)
         finally:
             self.phase = "done"
             ACTIVE.run = None
@@ -205,7 +158,7 @@ class Run:
         self.aborted = True
         if self.failure is None:
             self.failure = Failure(
-                "starvation",
+                Kind.STARVATION,
                 f"{ts.name if ts else 'a thread'} ran for more than {STUCK_GRACE_S:g} s without "
                 f"reaching a point the scheduler controls (at {where}): an endless loop that "
                 "touches no shared state, or a wait on something outside threading",
@@ -264,7 +217,9 @@ class Run:
             pass  # SystemExit ends a thread quietly, as in threading
         except BaseException as exc:  # noqa: BLE001 - any exception in a thread is a finding
             if not self.aborted:
-                self.failure = Failure("assertion", _thread_exception_message(ts, exc), ts, exc)
+                self.failure = Failure(Kind.ASSERTION, _thread_exception_message(ts, exc), ts,
+                                       exc)
+                self.failure.where = _exception_site(exc)
                 self.aborted = True
         finally:
             if active.get(ident) is ts.thread:
@@ -272,10 +227,12 @@ class Run:
         self._finish(ts)
 
     def _finish(self, ts: ThreadState) -> None:
+        if ts.pending_write is not None:
+            settle(ts)
         self.record(ts, "finished")
         ts.status = FINISHED
-        if ts.thread is not None and hasattr(ts.thread, "_is_stopped"):
-            ts.thread._is_stopped = True
+        if ts.thread is not None and "_tutor_ts" in ts.thread.__dict__:
+            _mark_thread_done(ts.thread)
         self.wake(ts)
         if not ts.worker.retired and not self.pool.closed:
             self.pool.idle.append(ts.worker)
@@ -379,6 +336,8 @@ class Run:
         ts = self.current
         if self.aborted:
             self._raise_abort(ts)
+        if ts.pending_write is not None:
+            settle(ts)
         self.steps += 1
         ts.next = where[1]
         if where[2]:
@@ -389,7 +348,12 @@ class Run:
             self.quiet += 1
         self._step(ts)
         if self.ring is not None and not self.aborted:  # recorded once it really runs
-            self.ring.append((ts.index, code.co_filename, where[0], where[1]))
+            access = where[3]
+            rec = None
+            if access is not None:
+                # the learner's frame: below this method and the tracer/monitoring callback
+                rec = record_point(ts, sys._getframe(2), access)
+            self.ring.append((ts.index, code.co_filename, where[0], where[1], rec))
 
     def sync_point(self, ts: ThreadState, event, blocker=None) -> None:
         """A scheduling point before a synchronisation operation.
@@ -398,6 +362,8 @@ class Run:
         """
         if self.aborted:
             self._raise_abort(ts)
+        if ts.pending_write is not None:
+            settle(ts)
         self.steps += 1
         ts.reads = 0
         self.quiet = 0
@@ -478,17 +444,18 @@ class Run:
     # -- failures -------------------------------------------------------------------------
 
     def _deadlock(self) -> None:
-        from ._report import describe_deadlock
-
         if self.failure is None:
-            self.failure = Failure("deadlock", describe_deadlock(self))
+            facts = deadlock_facts(self)
+            self.failure = Failure(Kind.DEADLOCK, describe_deadlock(self, facts))
+            self.failure.facts = facts
         self.aborted = True
 
     def _starvation(self, ts: ThreadState) -> None:
-        from ._report import describe_starvation
-
         if self.failure is None:
-            self.failure = Failure("starvation", describe_starvation(self), ts)
+            self.failure = Failure(Kind.STARVATION, describe_starvation(self), ts)
+            frame = learner_frame(sys._getframe(1))
+            if frame is not None:
+                self.failure.where = (frame.f_code.co_filename, frame.f_lineno)
         self.aborted = True
         self._raise_abort(ts)
 
@@ -499,14 +466,23 @@ class Run:
 
     # -- recording (only in the final, reported replay) -----------------------------------
 
-    def record(self, ts, event: str) -> None:
+    def record(self, ts, event) -> None:
         if self.ring is None or self.aborted:
             return
+        if ts.pending_write is not None:
+            settle(ts)
         frame = learner_frame(sys._getframe(1))
         if frame is None:
-            self.ring.append((ts.index, "", 0, event))
+            self.ring.append((ts.index, "", 0, event, None))
         else:
-            self.ring.append((ts.index, frame.f_code.co_filename, frame.f_lineno, event))
+            self.ring.append((ts.index, frame.f_code.co_filename, frame.f_lineno, event, None))
+
+
+def _mark_thread_done(thread) -> None:
+    """The real side of a Thread object we only started virtually: it is over (3.11, 3.12;
+    3.13+ read it from the handle that ``thread_start`` gave the object)."""
+    if hasattr(thread, "_is_stopped"):
+        thread._is_stopped = True
 
 
 def _stalled(blocker) -> bool:
@@ -543,16 +519,20 @@ def _check_message(exc: BaseException) -> str:
         f"check(state) raised {type(exc).__name__}")
 
 
-def _thread_exception_message(ts: ThreadState, exc: BaseException) -> str:
-    where = ""
+def _exception_site(exc: BaseException) -> tuple[str, int] | None:
+    """(file, line) of the innermost learner frame the exception went through."""
     tb = exc.__traceback__
     last = None
     while tb is not None:
         if is_learner_file(tb.tb_frame.f_code.co_filename):
             last = tb
         tb = tb.tb_next
-    if last is not None:
-        where = f" at {os.path.basename(last.tb_frame.f_code.co_filename)}:{last.tb_lineno}"
+    return (last.tb_frame.f_code.co_filename, last.tb_lineno) if last is not None else None
+
+
+def _thread_exception_message(ts: ThreadState, exc: BaseException) -> str:
+    site = _exception_site(exc)
+    where = f" at {os.path.basename(site[0])}:{site[1]}" if site else ""
     text = str(exc).strip()
     return f"{ts.name} raised {type(exc).__name__}{': ' + text if text else ''}{where}"
 

@@ -14,7 +14,8 @@ from __future__ import annotations
 import random
 from collections import deque
 
-from ._run import BLOCKED, default_choice
+from ._run import default_choice
+from ._types import BLOCKED
 
 
 def _is_timed(t) -> bool:

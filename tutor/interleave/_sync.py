@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from ._hybrid import Hybrid, context, want_controlled, would_block_forever
+from ._hybrid import Hybrid, call_site, context, want_controlled, would_block_forever
 from ._points import untraced
 from ._runtime import MAIN, REAL
 
@@ -33,6 +33,7 @@ class Semaphore(Hybrid):
 
     def _vreset(self) -> None:
         self._vvalue = self._real._value
+        self._vsite = None
 
     @untraced
     def acquire(self, blocking=True, timeout=None) -> bool:
@@ -60,6 +61,8 @@ class Semaphore(Hybrid):
                 if me.timed_out and self._vvalue == 0:
                     return False
         self._vvalue -= 1
+        me.held.append(self)  # a semaphore has no owner; for messages, its holders
+        self._vsite = call_site()
         run.record(me, ("acquired", self))
         return True
 
@@ -75,6 +78,7 @@ class Semaphore(Hybrid):
         self._v(run)
         self._check_release(n)
         self._vvalue += n
+        _forget_holder(run, me, self)
         run.wake(self)
         if me is not MAIN:
             run.record(me, ("release", self))
@@ -83,12 +87,27 @@ class Semaphore(Hybrid):
     def _check_release(self, n) -> None:
         pass
 
+    @property
+    def _value(self) -> int:
+        run, me = context()
+        if me is None:
+            return self._real._value
+        return self._v(run)._vvalue
+
     @untraced
     def __exit__(self, *exc) -> None:
         self.release()
 
     def __repr__(self) -> str:
         return f"<tutor.interleave {self.kind}>"
+
+
+def _forget_holder(run, me, sem) -> None:
+    """The releasing thread if it took it, else whoever did first."""
+    for t in ([me] if me is not MAIN else []) + list(run.threads):
+        if sem in t.held:
+            t.held.remove(sem)
+            return
 
 
 def _real_bounded(value):
@@ -118,6 +137,10 @@ class BoundedSemaphore(Semaphore):
         if self._vvalue + n > self._initial:
             raise ValueError("Semaphore released too many times")
 
+    @property
+    def _initial_value(self) -> int:
+        return self._initial
+
 
 # --- event ---------------------------------------------------------------------------------
 
@@ -146,6 +169,10 @@ class Event(Hybrid):
         return self._v(run)._vflag
 
     isSet = is_set  # noqa: N815 - threading's alias
+
+    @property
+    def _flag(self) -> bool:
+        return self.is_set()
 
     @untraced
     def set(self) -> None:
@@ -285,6 +312,18 @@ class Barrier(Hybrid):
         if me is None:
             return self._real.n_waiting
         return self._v(run)._vcount
+
+    @property
+    def _count(self) -> int:
+        return self.n_waiting
+
+    @property
+    def _state(self) -> int:
+        """threading's encoding: 0 filling, -2 broken (draining/resetting are instantaneous)."""
+        run, me = context()
+        if me is None:
+            return self._real._state
+        return -2 if self._v(run)._vbroken else 0
 
     @property
     def broken(self) -> bool:

@@ -5,6 +5,33 @@ from __future__ import annotations
 from ._hybrid import context, would_block_forever
 from ._points import untraced
 from ._runtime import ACTIVE, MAIN, REAL
+from ._types import FINISHED
+
+
+class _VirtualHandle:
+    """Stands for the OS thread handle (3.13+) of a Thread that only ever ran virtually.
+
+    The real handle was never started: joined after the schedule (``concurrent.futures``
+    joins its workers at exit) it would raise "thread not started".
+    """
+
+    __slots__ = ("ts",)
+
+    def __init__(self, ts) -> None:
+        self.ts = ts
+
+    @property
+    def ident(self):
+        return None
+
+    def is_done(self) -> bool:
+        return self.ts.status == FINISHED or self.ts.run.phase == "done"
+
+    def join(self, timeout=None) -> None:
+        return None  # a virtual thread never blocks a real joiner
+
+    def _set_done(self) -> None:
+        pass
 
 
 def _ts_of(thread):
@@ -24,6 +51,9 @@ def thread_start(self) -> None:
     self._started.set()
     ts = run.spawn(self.run, (), self.name, self.daemon, self)
     self.__dict__["_tutor_ts"] = ts
+    for attr in ("_os_thread_handle", "_handle"):  # 3.14+, 3.13
+        if attr in self.__dict__:
+            self.__dict__[attr] = _VirtualHandle(ts)
     if me is not MAIN:
         run.record(me, ("start", ts))
     return None
@@ -40,12 +70,12 @@ def thread_join(self, timeout=None) -> None:
     if ts is me:
         raise RuntimeError("cannot join current thread")
     if me is MAIN:
-        if ts.status == 2 or timeout is not None:
+        if ts.status == FINISHED or timeout is not None:
             return None
         raise would_block_forever(f"thread {ts.name} (join)")
     run.sync_point(me, ("join", ts), ("join", ts) if timeout is None else None)
     deadline = None if timeout is None else run.clock + max(timeout, 0)
-    while ts.status != 2:
+    while ts.status != FINISHED:
         run.block(me, ts, deadline, ("join", ts))
         if me.timed_out:
             break
@@ -59,4 +89,4 @@ def thread_is_alive(self) -> bool:
     run = ACTIVE.run
     if run is None or ts.run is not run:
         return False
-    return ts.status != 2
+    return ts.status != FINISHED

@@ -16,11 +16,13 @@ import math
 import os
 import sys
 
-from ._explore import DEFAULT_MAX_STEPS, TIMELINE_RING, Report, Session, _failure_from
-from ._report import build_timeline, describe, event_text
-from ._run import BLOCKED, FINISHED, SLEEP, default_choice
+from ._explore import DEFAULT_MAX_STEPS, TIMELINE_RING, Report, Session, failure_from
+from ._naming import describe, event_text
+from ._run import default_choice
 from ._runtime import allocate_lock, learner_frame, start_thread
 from ._schedule import encode
+from ._timeline import build_timeline
+from ._types import BLOCKED, FINISHED, SLEEP
 
 
 class _Handoff:
@@ -213,4 +215,4 @@ class Controller:
         run = self._run
         if not self.finished or run is None or run.failure is None:
             return None
-        return _failure_from(run, Report(1, 0.0, False))
+        return failure_from(run, Report(1, 0.0, False))

@@ -1,6 +1,7 @@
 """Run untrusted commands in a sandboxed child process tree (no Textual, stdlib only).
 
-``run_sandboxed`` is the one entry point; ``docs/sandbox.md`` says what is isolated and how.
+``run_sandboxed`` runs a command to its end, ``start_sandboxed`` starts an interactive one;
+``docs/sandbox.md`` says what is isolated and how.
 The names below are imported lazily: the reaper and the pytest plugin live in this package,
 start once per run, and should not pay for ``subprocess`` and ``dataclasses``.
 """
@@ -12,9 +13,24 @@ if TYPE_CHECKING:
     from typing import Any
 
     from tutor.runner.limits import Limits
-    from tutor.runner.sandbox import OUTPUT_CAP, RunResult, run_sandboxed, scrubbed_env
+    from tutor.runner.sandbox import (
+        OUTPUT_CAP,
+        RunResult,
+        SandboxedProcess,
+        run_sandboxed,
+        scrubbed_env,
+        start_sandboxed,
+    )
 
-__all__ = ["OUTPUT_CAP", "Limits", "RunResult", "run_sandboxed", "scrubbed_env"]
+__all__ = [
+    "OUTPUT_CAP",
+    "Limits",
+    "RunResult",
+    "SandboxedProcess",
+    "run_sandboxed",
+    "scrubbed_env",
+    "start_sandboxed",
+]
 
 
 def __getattr__(name: str) -> Any:

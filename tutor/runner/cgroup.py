@@ -9,6 +9,8 @@ Uses ``os.path``, not ``pathlib``: the reaper imports this on every run.
 from __future__ import annotations
 
 import os
+import signal
+import time
 
 _ROOT = "/sys/fs/cgroup"
 
@@ -96,14 +98,56 @@ class RunCgroup:
         except OSError:
             return set()
 
-    def remove(self) -> None:
-        if self.path is not None:
-            self._remove(self.path)
-            self.path = None
+    def kill_all(self, give_up_s: float = 5.0) -> bool:
+        """SIGKILL every member (``cgroup.kill`` where the kernel has it) until none is left.
+
+        A member is listed until it is reaped, and a process whose main thread exited but whose
+        other threads run is listed too: both are killed again on each round. True when empty.
+        """
+        if self.path is None:
+            return True
+        try:
+            _write(os.path.join(self.path, "cgroup.kill"), "1")  # cgroup v2, Linux >= 5.14
+        except OSError:
+            pass
+        stop_at = time.monotonic() + give_up_s
+        while True:
+            members = self.members()
+            if not members:
+                return True
+            if time.monotonic() > stop_at:
+                return False
+            for pid in members:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
+            while True:  # the reaper is the members' subreaper: collect the dead
+                try:
+                    if os.waitpid(-1, os.WNOHANG)[0] == 0:
+                        break
+                except ChildProcessError:
+                    break
+            time.sleep(0.002)
+
+    def remove(self) -> str | None:
+        """Remove the (empty) cgroup; returns why not when it cannot be removed."""
+        if self.path is None:
+            return None
+        problem = self._remove(self.path)
+        self.path = None
+        return problem
 
     @staticmethod
-    def _remove(path: str) -> None:
-        try:
-            os.rmdir(path)
-        except OSError:
-            pass  # a process is still exiting; the kernel frees an empty cgroup's memory anyway
+    def _remove(path: str) -> str | None:
+        for _ in range(100):
+            try:
+                os.rmdir(path)
+                return None
+            except FileNotFoundError:
+                return None
+            except OSError as exc:
+                if exc.errno != 16:  # EBUSY: a member is still exiting; wait for it a little
+                    return f"{path} left behind: {exc.strerror}"
+            time.sleep(0.005)
+        return f"{path} left behind: still busy"

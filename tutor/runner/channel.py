@@ -26,7 +26,7 @@ class RecordWriter:
 
     def __init__(self, fd: int, key: bytes) -> None:
         self._fd = fd
-        self._key = key
+        self._mac = hmac.new(key, digestmod=hashlib.sha256)  # keyed state; the key is not kept
         self._seq = 0
 
     def write(self, record_type: str, /, **fields: Any) -> None:
@@ -34,7 +34,9 @@ class RecordWriter:
             {"seq": self._seq, "type": record_type, **fields}, default=str, ensure_ascii=True
         ).encode()
         self._seq += 1
-        line = payload + b"\t" + _mac(self._key, payload).encode() + b"\n"
+        mac = self._mac.copy()
+        mac.update(payload)
+        line = payload + b"\t" + mac.hexdigest().encode() + b"\n"
         view = memoryview(line)
         while view:
             written = os.write(self._fd, view)

@@ -34,6 +34,7 @@ _MAKE_BLOCK = 1 << 11
 _MAKE_SYM = 1 << 12
 _REFER = 1 << 13  # ABI 2
 _TRUNCATE = 1 << 14  # ABI 3
+_IOCTL_DEV = 1 << 15  # ABI 5: ioctl on character and block devices (TIOCSTI, disk ioctls...)
 _WRITES_V1 = (
     _WRITE_FILE
     | _REMOVE_DIR
@@ -93,7 +94,14 @@ def restrict(writable: list[str]) -> str:
         return "unavailable (not Linux, or the kernel has no Landlock)"
     create, add_rule, restrict_self = _SYSCALLS[os.uname().machine]
     libc = _libc()
-    handled_fs = _WRITES_V1 | (_REFER if abi >= 2 else 0) | (_TRUNCATE if abi >= 3 else 0)
+    handled_fs = (
+        _WRITES_V1
+        | (_REFER if abi >= 2 else 0)
+        | (_TRUNCATE if abi >= 3 else 0)
+        | (_IOCTL_DEV if abi >= 5 else 0)
+    )
+    # Rights granted beneath the writable places: never device nodes, never device ioctls.
+    granted = handled_fs & ~(_MAKE_CHAR | _MAKE_BLOCK | _IOCTL_DEV)
     attr = _RulesetAttr(handled_fs, 0, 0)
     size = 8
     if abi >= 4:
@@ -112,7 +120,7 @@ def restrict(writable: list[str]) -> str:
             except OSError:
                 continue  # e.g. no /dev/shm here: nothing to allow
             try:
-                rights = handled_fs if os.path.isdir(path) else handled_fs & _FILE_ONLY_RIGHTS
+                rights = granted if os.path.isdir(path) else granted & _FILE_ONLY_RIGHTS
                 rule = _PathBeneathAttr(rights, fd)
                 if libc.syscall(add_rule, ruleset, _RULE_PATH_BENEATH, ctypes.byref(rule), 0):
                     err = os.strerror(ctypes.get_errno())
@@ -125,5 +133,10 @@ def restrict(writable: list[str]) -> str:
             return f"unavailable (restrict_self: {os.strerror(ctypes.get_errno())})"
     finally:
         os.close(ruleset)
-    extras = ["writes"] + (["tcp"] if abi >= 4 else []) + (["signals"] if abi >= 6 else [])
+    extras = (
+        ["writes", "no device nodes"]
+        + (["tcp"] if abi >= 4 else [])
+        + (["device ioctls"] if abi >= 5 else [])
+        + (["signals"] if abi >= 6 else [])
+    )
     return f"applied (ABI {abi}: {', '.join(extras)})"

@@ -28,6 +28,10 @@ class Limits:
     open_files: int | None = 1024
     max_tasks: int | None = 1024
     core_dumps: bool = False
+    # Private tmpfs sizes (with a mount namespace): each writable place, /tmp and /dev/shm.
+    scratch_size: int = 256 * MIB
+    tmp_size: int = 64 * MIB
+    shm_size: int = 64 * MIB
 
     def to_json(self) -> dict:
         return asdict(self)

@@ -13,7 +13,12 @@ import time
 
 
 def parent_map() -> dict[int, int]:
-    """``{pid: ppid}`` for every live, non-zombie process we can see."""
+    """``{pid: ppid}`` for every live process we can see.
+
+    A zombie whose other threads still run is live: a main thread that called ``pthread_exit``
+    (or the raw ``exit`` system call) leaves its process in state ``Z`` while the rest of it
+    goes on. Only a zombie with no thread left is really gone.
+    """
     parents: dict[int, int] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -25,7 +30,9 @@ def parent_map() -> dict[int, int]:
             continue  # exited while we looked
         # The command name is in parentheses and may itself contain ") ".
         fields = stat[stat.rfind(b")") + 2 :].split()
-        if len(fields) < 2 or fields[0] in (b"Z", b"X"):
+        if len(fields) < 18:
+            continue
+        if fields[0] in (b"Z", b"X") and int(fields[17]) <= 1:  # field 20: num_threads
             continue
         parents[int(entry)] = int(fields[1])
     return parents

@@ -1,11 +1,18 @@
-"""The reaper: the process between the tutor and the learner's code.
+"""The reaper: the trusted process between the tutor and the learner's code.
 
-Started by ``sandbox.run_sandboxed`` in a session of its own, it becomes a child subreaper,
-forks a *middle* process that forks and execs the learner's command with limits and Landlock,
-waits for that command to end (or for the wall deadline, or for SIGTERM from the tutor), then
-kills every process the run left behind and writes its report (a ``marshal``-ed dict: the
-same interpreter reads it, and ``json`` would add to every run's start-up) on a pipe only it
-holds. Learner code that kills its parent kills only the middle process.
+Started by ``sandbox.run_sandboxed`` in a session of its own, it becomes a child subreaper and
+forks three generations, each with one job (see ``namespaces.py`` and docs/sandbox.md):
+
+    reaper   host namespaces; deadline, id maps, cleanup, report
+      gate     joins new user, mount, network, IPC and PID namespaces; waits for the init
+        init     PID 1 of the new PID namespace: builds the private root, waits for the command
+          command  drops to the sandbox uid with no capability, rlimits, Landlock, then execve
+
+When the command ends (or at the wall deadline, or on SIGTERM from the tutor) the reaper kills
+the init, and the kernel kills everything left in the PID namespace; then it sweeps its own
+descendants and the run's cgroup (for kernels without namespaces) and writes its report (a
+``marshal``-ed dict: the same interpreter reads it) on a pipe only it holds. Every layer the
+kernel refuses is reported with the reason, and the run goes on with the others.
 
 Runs as ``python -I -S -c ...``: stdlib only, and nothing here may print to stdout/stderr
 (they carry the learner's output).
@@ -16,13 +23,15 @@ from __future__ import annotations
 import ctypes
 import marshal
 import os
+import resource  # noqa: F401 - imported now: after the uid drop, this Python may be unreadable
+import select
 import signal
 import sys
 import time
 
-from tutor.runner import landlock, proctree
+from tutor.runner import landlock, namespaces, proctree
 from tutor.runner.cgroup import RunCgroup
-from tutor.runner.rlimits import apply_rlimits
+from tutor.runner.rlimits import apply_rlimits, user_task_count
 
 TYPE_CHECKING = False  # not `from typing import ...`: typing costs start-up time
 if TYPE_CHECKING:
@@ -30,6 +39,7 @@ if TYPE_CHECKING:
 
 _PR_SET_CHILD_SUBREAPER = 36
 _STOP_SIGNALS = {signal.SIGTERM, signal.SIGINT, signal.SIGHUP}
+_SETUP_FAILED = 125
 
 
 def _become_subreaper() -> bool:
@@ -39,56 +49,165 @@ def _become_subreaper() -> bool:
     return libc.prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
 
 
-def _exec_learner(spec: dict[str, Any], cgroup: RunCgroup, status_w: int) -> None:
-    """In the grandchild: limits, Landlock, then exec. Never returns."""
+def _say(fd: int, key: str, value: object = "") -> None:
+    os.write(fd, f"{key} {value}".replace("\n", " ").encode() + b"\n")
+
+
+# ---------------------------------------------------------------------------------------------
+# The three generations below the reaper. Each ends with os._exit: never back into its caller.
+
+
+def _exec_command(
+    spec: dict[str, Any],
+    status_w: int,
+    user_ns: bool,
+    tasks_already: int | None,
+    private_root: bool,
+) -> None:
+    """In the command's process: no privilege, limits, Landlock, then exec. Never returns."""
     try:
         signal.pthread_sigmask(signal.SIG_SETMASK, set())
         for sig in (signal.SIGPIPE, signal.SIGXFSZ, signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, signal.SIG_DFL)
+        os.setsid()  # its own process group: kill(0, ...) reaches only the learner's processes
+        iso = spec["isolation"]
+        if iso["drop"]:
+            held = namespaces.drop_privileges(iso["uid"], iso["gid"], in_user_namespace=user_ns)
+        else:
+            held = "not dropped (disabled by the caller)"
+        _say(status_w, "privileges", held)
         os.chdir(spec["cwd"])
-        cgroup.join()
-        apply_rlimits(spec["limits"], spec["timeout_s"])
+        apply_rlimits(spec["limits"], spec["timeout_s"], tasks_already=tasks_already)
         if spec["landlock"]:
-            status = landlock.restrict(spec["writable"])
+            # A private root's /tmp is a small tmpfs of this run alone: programs may use it.
+            status = landlock.restrict(spec["writable"] + (["/tmp"] if private_root else []))
         else:
             status = "not applied (disabled by the caller)"
-        os.write(status_w, f"landlock {status}\n".encode())
+        _say(status_w, "landlock", status)
         os.execve(spec["argv"][0], spec["argv"], spec["env"])
     except BaseException as exc:  # noqa: BLE001 - report it on stderr, which the tutor shows
-        os.write(2, f"tutor sandbox: cannot start {spec['argv'][0]}: {exc}\n".encode())
+        hint = ""
+        if isinstance(exc, PermissionError) and spec["isolation"]["uid"] is not None:
+            hint = (
+                f" (learner code runs as uid {spec['isolation']['uid']}, which must be able to"
+                " read the Python installation and the run's directory)"
+            )
+        os.write(2, f"tutor sandbox: cannot start {spec['argv'][0]}: {exc}{hint}\n".encode())
     os._exit(127)
 
 
-def _middle(spec: dict[str, Any], cgroup: RunCgroup, status_w: int) -> None:
-    """Fork the learner's process, wait for it, and tell the reaper how it ended."""
+def _init(spec: dict[str, Any], status_w: int, joined: dict[str, str], user_ns: bool) -> None:
+    """PID 1 of the run (when there is a PID namespace): build the root, run, wait, report."""
     try:
-        os.setsid()  # out of the reaper's process group: killpg(0, ...) cannot reach the reaper
+        namespaces.die_with_parent()
+        signal.signal(signal.SIGINT, signal.SIG_DFL)  # init gets no signal it does not handle
+        iso = spec["isolation"]
+        tasks_already = None
+        if user_ns:
+            tasks_already = 8  # RLIMIT_NPROC counts per user namespace: only this run's tasks
+        elif iso["uid"] is not None:
+            tasks_already = user_task_count(iso["uid"])
+        private_root = False
+        if joined.get("mount") == "yes":
+            try:
+                for key, value in namespaces.build_root(iso["view"]).items():
+                    _say(status_w, key, value)
+                private_root = True
+            except OSError as exc:
+                namespaces.fall_back(iso["view"])
+                _say(
+                    status_w,
+                    "filesystem",
+                    f"host view, read-only by Landlock (private root failed: {exc})",
+                )
+        namespaces.undumpable()
         child = os.fork()
         if child == 0:
-            _exec_learner(spec, cgroup, status_w)
-        os.write(status_w, f"pid {child}\n".encode())
-        _, status = os.waitpid(child, 0)
-        os.write(status_w, f"status {status}\n".encode())
-    finally:
-        os._exit(0)
+            _exec_command(spec, status_w, user_ns, tasks_already, private_root)
+        if os.getpid() != 1:  # no PID namespace: the reaper may need the command's pid
+            _say(status_w, "pid", child)
+        while True:
+            pid, status = os.waitpid(-1, 0)  # as PID 1, every orphan of the run comes here
+            if pid == child:
+                _say(status_w, "status", status)
+                break
+    except BaseException as exc:  # noqa: BLE001
+        _say(status_w, "error", f"init: {type(exc).__name__}: {exc}")
+    os._exit(0)  # as PID 1: the kernel now kills every process left in the namespace
+
+
+def _gate(spec: dict[str, Any], cgroup: RunCgroup, status_w: int, sync_r: int) -> None:
+    """Join the namespaces, start the init and wait for it."""
+    try:
+        os.setsid()  # out of the reaper's process group
+        cgroup.join()
+        iso = spec["isolation"]
+        joined: dict[str, str] = {}
+        user_ns = False
+        if iso["namespaces"]:
+            if os.getuid() == 0:
+                os.setgroups([])  # root's groups would follow us into the namespace
+            problem = namespaces.enter_user_namespace() if iso["user_namespace"] else "disabled"
+            if problem is None:
+                _say(status_w, "userns", "ok")
+                if os.read(sync_r, 1) != b"1":
+                    os._exit(_SETUP_FAILED)
+                user_ns = True
+                joined["user"] = "yes"
+            else:
+                _say(status_w, "userns", problem)
+                joined["user"] = f"unavailable ({problem})"
+            if user_ns or os.getuid() == 0:
+                joined.update(namespaces.enter_other_namespaces())
+            else:
+                joined.update(
+                    (name, "unavailable (needs a user namespace or root)")
+                    for name, _ in namespaces.NAMESPACES
+                )
+        for name, state in joined.items():
+            _say(status_w, f"ns.{name}", state)
+        namespaces.die_with_parent()  # after unshare: a change of credentials clears it
+        if os.getppid() == 1:
+            os._exit(_SETUP_FAILED)
+        init = os.fork()
+        if init == 0:
+            _init(spec, status_w, joined, user_ns)
+        _say(status_w, "init", init)
+        _, status = os.waitpid(init, 0)
+        _say(status_w, "init_status", status)
+    except BaseException as exc:  # noqa: BLE001
+        _say(status_w, "error", f"gate: {type(exc).__name__}: {exc}")
+        os._exit(_SETUP_FAILED)
+    os._exit(0)
+
+
+# ---------------------------------------------------------------------------------------------
+# The reaper itself.
 
 
 class _Watch:
-    """What the reaper knows about the learner's process while it waits."""
+    """What the reaper knows about the run while it waits (lines on the status pipe)."""
 
-    def __init__(self) -> None:
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
         self.child: int | None = None
+        self.init: int | None = None
         self.status: int | None = None
-        self.landlock = "not applied (the learner's process did not start)"
+        self.info: dict[str, str] = {
+            "landlock": "not applied (the learner's process did not start)",
+        }
         self.buffer = b""
 
-    def read_lines(self, fd: int) -> None:
+    def read_lines(self) -> bool:
+        """Take in what arrived; False once every writer has closed the pipe."""
+        open_ = True
         while True:
             try:
-                chunk = os.read(fd, 4096)
+                chunk = os.read(self.fd, 4096)
             except BlockingIOError:
                 break
             if not chunk:
+                open_ = False
                 break
             self.buffer += chunk
         *lines, self.buffer = self.buffer.split(b"\n")
@@ -96,10 +215,54 @@ class _Watch:
             key, _, value = line.decode(errors="replace").partition(" ")
             if key == "pid":
                 self.child = int(value)
+            elif key == "init":
+                self.init = int(value)
             elif key == "status":
                 self.status = int(value)
-            elif key == "landlock":
-                self.landlock = value
+            elif key == "error":
+                self.info["setup_error"] = value
+            else:
+                self.info[key] = value
+        return open_
+
+    def wait_for(self, key: str, deadline: float) -> str | None:
+        """Block until a ``key`` line arrives (setup is quick); None if the gate died first."""
+        while key not in self.info:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not select.select([self.fd], [], [], remaining)[0]:
+                return None
+            if not self.read_lines() and key not in self.info:
+                return None
+        return self.info[key]
+
+    @property
+    def pid_namespace(self) -> bool:
+        return self.info.get("ns.pid") == "yes"
+
+    def namespaces(self) -> dict[str, str]:
+        return {k[3:]: v for k, v in self.info.items() if k.startswith("ns.")}
+
+
+def _map_ids(spec: dict[str, Any], watch: _Watch, gate: int, sync_w: int, report: dict) -> None:
+    """Write the gate's uid/gid maps once it is in its user namespace, then let it go on."""
+    iso = spec["isolation"]
+    if not iso["namespaces"]:
+        return
+    if watch.wait_for("userns", spec["deadline"]) != "ok":
+        return
+    uid_map, gid_map = namespaces.id_maps(
+        os.getuid(),
+        os.getgid(),
+        iso["uid"] if iso["uid"] is not None else os.getuid(),
+        iso["gid"] if iso["gid"] is not None else os.getgid(),
+    )
+    try:
+        namespaces.write_id_maps(gate, uid_map, gid_map)
+    except OSError as exc:
+        report["error"] = f"cannot write the user namespace's id maps: {exc}"
+        os.write(sync_w, b"0")
+        return
+    os.write(sync_w, b"1")
 
 
 def _run(spec: dict[str, Any], report: dict[str, Any]) -> None:
@@ -108,33 +271,37 @@ def _run(spec: dict[str, Any], report: dict[str, Any]) -> None:
     cgroup = RunCgroup(spec["limits"]["max_tasks"])
     report["cgroup"] = cgroup.status
     status_r, status_w = os.pipe()
-    middle = os.fork()
-    if middle == 0:
+    sync_r, sync_w = os.pipe()
+    gate = os.fork()
+    if gate == 0:
         os.close(status_r)
+        os.close(sync_w)
         os.close(spec["report_fd"])
-        _middle(spec, cgroup, status_w)
+        _gate(spec, cgroup, status_w, sync_r)
     os.close(status_w)
+    os.close(sync_r)
     os.set_blocking(status_r, False)
-    watch = _Watch()
-    middle_alive = True
-    middle_status: int | None = None
+    watch = _Watch(status_r)
+    _map_ids(spec, watch, gate, sync_w, report)
+    os.close(sync_w)
+    gate_alive = True
+    gate_status: int | None = None
     reason = "exited"
     while True:
         for pid, status in proctree.reap_children():
-            if pid == middle:
-                middle_alive, middle_status = False, status
+            if pid == gate:
+                gate_alive, gate_status = False, status
             elif pid == watch.child and watch.status is None:
-                watch.status = status
-        watch.read_lines(status_r)
+                watch.status = status  # the init was killed; its command came to us
+        watch.read_lines()
         if watch.status is not None:
             break
-        if not middle_alive:
-            if watch.child is None:
-                break  # the middle died before it could start anything
-            try:
-                os.kill(watch.child, 0)
-            except ProcessLookupError:
-                break  # reaped by the middle, which was killed before it could say so
+        if not gate_alive:
+            # Killed before the command ended (only learner code can do that, and only without
+            # a PID namespace): go on while the init or, without one, the command lives.
+            waiting_for = watch.init if watch.pid_namespace else watch.child
+            if waiting_for is None or not _alive(waiting_for):
+                break
         remaining = spec["deadline"] - time.monotonic()
         if remaining <= 0:
             reason = "timeout"
@@ -143,27 +310,60 @@ def _run(spec: dict[str, Any], report: dict[str, Any]) -> None:
         if got is not None and got.si_signo in _STOP_SIGNALS:
             reason = "cancelled"
             break
-    # Only the learner's code kills the middle before the loop ends; later, we do.
-    middle_killed = middle_status is not None and os.WIFSIGNALED(middle_status)
     report["ended_s_after_deadline"] = round(time.monotonic() - spec["deadline"], 3)
+    # Only the learner's code can end the gate or the init before the loop does.
+    watch.read_lines()
+    init_status = int(watch.info.pop("init_status", 0))
+    middle_killed = os.WIFSIGNALED(init_status) or (
+        gate_status is not None and os.WIFSIGNALED(gate_status)
+    )
+    strays = proctree.descendants(os.getpid()) - {gate, watch.init or -1}
+    if watch.init is not None:
+        proctree.kill_now(watch.init)  # PID 1 gone: the kernel kills the rest of its namespace
     killed, reaped = proctree.kill_descendants(cgroup.members())
     for pid, status in reaped:
         if pid == watch.child and watch.status is None:
             watch.status = status
-    watch.read_lines(status_r)
-    for _ in range(50):
-        if cgroup.path is None or not cgroup.members():
-            break
-        time.sleep(0.01)
-    cgroup.remove()
+        elif pid == gate:
+            gate_status = gate_status if gate_status is not None else status
+    watch.read_lines()
+    if watch.status is None and reason in ("timeout", "cancelled"):
+        watch.status = int(
+            signal.SIGKILL
+        )  # we killed it: its parent, the init, had no time to say so
+    if not cgroup.kill_all():
+        report["cgroup"] += "; members survived SIGKILL for 5 s"
+    left = cgroup.remove()
+    if left:
+        report["cgroup"] += f"; {left}"
+    if gate_status is not None and os.WIFEXITED(gate_status):
+        if os.WEXITSTATUS(gate_status) == _SETUP_FAILED and not report.get("error"):
+            report["error"] = "the sandbox could not be set up: " + watch.info.get(
+                "setup_error", "its gate process failed"
+            )
     report.update(
         reason=reason,
         child_pid=watch.child,
         wait_status=watch.status,
         middle_killed=middle_killed,
-        landlock=watch.landlock,
-        stray_processes_killed=killed,
+        stray_processes_killed=max(killed, len(strays - {watch.child or -1})),
+        namespaces=watch.namespaces(),
+        **{
+            k: v
+            for k, v in watch.info.items()
+            if k not in ("userns", "init_status") and not k.startswith("ns.")
+        },
     )
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def main() -> None:
@@ -179,5 +379,9 @@ def main() -> None:
             proctree.kill_descendants()
         except Exception as kill_exc:  # noqa: BLE001
             report["error"] += f"; cleanup failed: {kill_exc}"
-    os.write(report_fd, marshal.dumps(report))
+    try:
+        data = marshal.dumps(report)
+    except ValueError as exc:
+        data = marshal.dumps({"error": f"the reaper's report could not be encoded: {exc}"})
+    os.write(report_fd, data)
     os._exit(0)

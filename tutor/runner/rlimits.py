@@ -19,7 +19,7 @@ def default_cpu_seconds(timeout_s: float) -> int:
     return int(math.ceil(timeout_s * (os.cpu_count() or 1))) + 1
 
 
-def _user_task_count(uid: int) -> int:
+def user_task_count(uid: int) -> int:
     """How many tasks (threads included: RLIMIT_NPROC counts them) this user already runs."""
     count = 0
     for entry in os.listdir("/proc"):
@@ -36,12 +36,18 @@ def _user_task_count(uid: int) -> int:
 
 
 def apply_rlimits(
-    limits: dict[str, Any], timeout_s: float, *, best_effort: bool = False
+    limits: dict[str, Any],
+    timeout_s: float,
+    *,
+    best_effort: bool = False,
+    tasks_already: int | None = None,
 ) -> list[str]:
     """Set this process's rlimits (inherited by everything it execs and forks).
 
     With ``best_effort``, a limit the platform refuses (macOS rejects some ``RLIMIT_AS`` values,
     for one) is skipped instead of raising; the names of skipped limits are returned.
+    ``RLIMIT_NPROC`` counts every task of the real uid (in this user namespace), so the cap is
+    added to ``tasks_already``: 0 in a fresh user namespace, else counted here from /proc.
     """
     import resource
 
@@ -79,8 +85,6 @@ def apply_rlimits(
         attempt("core dumps", lambda: resource.setrlimit(resource.RLIMIT_CORE, (0, 0)))
     uid = os.getuid()
     if limits["max_tasks"] is not None and uid != 0 and os.path.isdir("/proc"):
-        attempt(
-            "tasks",
-            lambda: lower(resource.RLIMIT_NPROC, _user_task_count(uid) + limits["max_tasks"]),
-        )
+        base = user_task_count(uid) if tasks_already is None else tasks_already
+        attempt("tasks", lambda: lower(resource.RLIMIT_NPROC, base + limits["max_tasks"]))
     return skipped

@@ -10,25 +10,31 @@ not mix with the learner's output; their file descriptor numbers are given to th
 
 from __future__ import annotations
 
+import json
 import marshal
 import os
+import queue
 import selectors
 import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from tutor.runner import portable, proctree
 from tutor.runner.capture import CappedBuffer
+from tutor.runner.isolation import disabled_layers, isolation_plan, share_with_sandbox_user
 from tutor.runner.limits import Limits
 
 OUTPUT_CAP = 64 * 1024
+MESSAGE_CAP = 64 * 1024  # one message from an interactive command, in bytes
+MAX_QUEUED = 1000  # unread messages from an interactive command; more are dropped
 DEFAULT_TIMEOUT_S = 10.0
 _MAX_INPUT = 60 * 1024  # an input is written before the run starts: it must fit a pipe buffer
 _REAPER_GRACE_S = 5.0  # how long past the deadline before we stop trusting the reaper
@@ -139,23 +145,178 @@ def run_sandboxed(
     output_cap: int = OUTPUT_CAP,
     cancel: threading.Event | None = None,
     landlock: bool = True,
+    readable: Sequence[Path] = (),
 ) -> RunResult:
     """Run ``argv`` in ``cwd`` in the sandbox; return once every process of the run is gone.
 
-    ``env`` is added to a scrubbed environment (see ``scrubbed_env``). On Linux with Landlock,
-    the command may write only beneath ``writable`` (plus /dev/null and /dev/shm); ``cwd`` is
-    *not* writable unless listed. ``channels`` maps a name to a byte cap: a pipe out of the
-    sandbox whose content comes back in ``RunResult.channels``. ``inputs`` maps a name to at
-    most 64 KiB sent through a pipe into it. ``cancel``, when set, stops the run early.
+    ``env`` is added to a scrubbed environment (see ``scrubbed_env``). The command sees a
+    private root (``readable`` adds read-only paths to it) and may write only beneath
+    ``writable``, which are private size-limited tmpfs when the kernel gives a mount namespace
+    (so nothing written there reaches the host), else the host's directories under Landlock;
+    ``cwd`` is *not* writable unless listed. ``channels`` maps a name to a byte cap: a pipe out
+    of the sandbox whose content comes back in ``RunResult.channels``. ``inputs`` maps a name
+    to at most 60 KiB sent through a pipe into it. ``cancel``, when set, stops the run early.
     ``landlock=False`` skips Landlock (for tests of the other defences; never for learners).
     Also exported to the command: ``TUTOR_SANDBOX_DEADLINE``, the wall deadline as a
     ``time.monotonic()`` value (the same clock in every process on Linux and macOS).
     On macOS and the BSDs, or with ``TUTOR_SANDBOX_PORTABLE=1``, the weaker portable runner is
-    used (``portable.py``: no reaper, Landlock or cgroup); on Windows this raises ``OSError``.
+    used (``portable.py``: no reaper, namespaces, Landlock or cgroup); on Windows this raises
+    ``OSError``.
     """
     if sys.platform == "win32":
         raise OSError("the sandboxed runner needs Linux, macOS or a BSD; Windows is not supported")
-    use_portable = portable.wanted()
+    if portable.wanted():
+        return _run_portable(
+            argv, cwd=cwd, timeout_s=timeout_s, env=env, limits=limits, channels=channels,
+            inputs=inputs, output_cap=output_cap, cancel=cancel,
+        )  # fmt: skip
+    process = start_sandboxed(
+        argv, cwd=cwd, timeout_s=timeout_s, env=env, limits=limits, writable=writable,
+        channels=channels, inputs=inputs, output_cap=output_cap, landlock=landlock,
+        readable=readable, _threaded=False,
+    )  # fmt: skip
+    return process.wait(cancel=cancel)
+
+
+def _run_portable(
+    argv: Sequence[str],
+    *,
+    cwd: Path,
+    timeout_s: float,
+    env: Mapping[str, str] | None,
+    limits: Limits | None,
+    channels: Mapping[str, int] | None,
+    inputs: Mapping[str, bytes] | None,
+    output_cap: int,
+    cancel: threading.Event | None,
+) -> RunResult:
+    started = time.monotonic()
+    deadline = started + timeout_s
+    full_env = scrubbed_env(env)
+    full_env["TUTOR_SANDBOX_DEADLINE"] = repr(deadline)
+    argv = _resolve(argv, full_env)
+    pipes = _Pipes(output_cap)
+    try:
+        pipes.open(channels, inputs, {}, full_env, report=False)
+        # run_portable closes the child's ends itself once the child holds them.
+        pipes.to_close = [fd for fd in pipes.to_close if fd not in (pipes.out_w, *pipes.child_ends)]
+        returncode, reason, info = portable.run_portable(
+            argv,
+            cwd=cwd,
+            timeout_s=timeout_s,
+            deadline=deadline,
+            env=full_env,
+            limits=limits or Limits(),
+            out_w=pipes.out_w,
+            pass_fds=pipes.child_ends,
+            readers=pipes.readers,
+            cancel=cancel,
+        )
+    finally:
+        pipes.close()
+    buffers = {name: buf for name, buf in pipes.readers.values()}
+    return _portable_result(buffers, returncode, reason, info, time.monotonic() - started)
+
+
+class _Pipes:
+    """The pipes of one run: output, the reaper's report, channels out, inputs and messages."""
+
+    def __init__(self, output_cap: int) -> None:
+        self.readers: dict[int, tuple[str, CappedBuffer]] = {}
+        self.child_ends: list[int] = []
+        self.to_close: list[int] = []
+        self.output_cap = output_cap
+        self.out_w = -1
+        self.report_w = -1
+        self.control_w: int | None = None
+        self.events_r: int | None = None
+
+    def _pipe(self) -> tuple[int, int]:
+        r, w = os.pipe()
+        self.to_close += [r, w]
+        return r, w
+
+    def open(
+        self,
+        channels: Mapping[str, int] | None,
+        inputs: Mapping[str, bytes] | None,
+        messages: Mapping[str, int],
+        env: dict[str, str],
+        *,
+        report: bool,
+    ) -> None:
+        out_r, self.out_w = self._pipe()
+        self.readers[out_r] = ("", CappedBuffer(self.output_cap))
+        if report:
+            report_r, self.report_w = self._pipe()
+            self.readers[report_r] = ("\0report", CappedBuffer(1 << 20))
+        for name, cap in (channels or {}).items():
+            r, w = self._pipe()
+            self.readers[r] = (name, CappedBuffer(cap))
+            self.child_ends.append(w)
+            env[f"TUTOR_FD_{name.upper()}"] = str(w)
+        for name, data in (inputs or {}).items():
+            if len(data) > _MAX_INPUT:
+                raise ValueError(f"run_sandboxed: input {name!r} is over {_MAX_INPUT} bytes")
+            r, w = self._pipe()
+            os.write(w, data)  # fits in the pipe buffer: callers send small secrets
+            self._close(w)
+            self.child_ends.append(r)
+            env[f"TUTOR_FD_{name.upper()}"] = str(r)
+        if messages:
+            r, w = self._pipe()  # states out of the sandbox
+            self.events_r = r
+            self.child_ends.append(w)
+            env["TUTOR_FD_EVENTS"] = str(w)
+            r2, w2 = self._pipe()  # decisions into it
+            self.control_w = w2
+            self.child_ends.append(r2)
+            env["TUTOR_FD_CONTROL"] = str(r2)
+
+    def _close(self, fd: int) -> None:
+        os.close(fd)
+        self.to_close.remove(fd)
+
+    def child_ends_closed(self) -> None:
+        """Only the sandbox may hold the write ends now, so EOF means every process is gone."""
+        for fd in [self.out_w, self.report_w, *self.child_ends]:
+            if fd in self.to_close:
+                self._close(fd)
+
+    def close(self) -> None:
+        for fd in list(self.to_close):
+            self._close(fd)
+
+
+def start_sandboxed(
+    argv: Sequence[str],
+    *,
+    cwd: Path,
+    timeout_s: float = DEFAULT_TIMEOUT_S,
+    env: Mapping[str, str] | None = None,
+    limits: Limits | None = None,
+    writable: Sequence[Path] = (),
+    channels: Mapping[str, int] | None = None,
+    inputs: Mapping[str, bytes] | None = None,
+    output_cap: int = OUTPUT_CAP,
+    landlock: bool = True,
+    readable: Sequence[Path] = (),
+    messages: bool = False,
+    message_cap: int = MESSAGE_CAP,
+    _threaded: bool = True,
+) -> SandboxedProcess:
+    """Start ``argv`` in the sandbox and return at once (Linux only; same isolation as
+    ``run_sandboxed``, which is this plus ``wait()``).
+
+    With ``messages=True`` the command gets two more pipes: ``$TUTOR_FD_CONTROL`` (read it:
+    ``SandboxedProcess.send`` writes one JSON object per line) and ``$TUTOR_FD_EVENTS`` (write
+    one JSON object per line to it: ``SandboxedProcess.receive`` returns them). Nothing the
+    command writes there can harm the caller: a line over ``message_cap`` bytes, anything but
+    a JSON object, or more than ``MAX_QUEUED`` unread messages is dropped and counted.
+    ``timeout_s`` is the whole session's wall limit.
+    """
+    if sys.platform == "win32" or portable.wanted():
+        raise OSError("start_sandboxed needs the Linux runner (namespaces, reaper, Landlock)")
     started = time.monotonic()
     deadline = started + timeout_s
     full_env = scrubbed_env(env)
@@ -164,49 +325,16 @@ def run_sandboxed(
     full_env["TUTOR_RUN_ID"] = run_id  # lets us find the run's processes if the reaper dies
     argv = _resolve(argv, full_env)
     limits = limits or Limits()
-    to_close: list[int] = []
-    pass_fds: list[int] = []
-    readers: dict[int, tuple[str, CappedBuffer]] = {}
+    pipes = _Pipes(output_cap)
+    root_mount = tempfile.mkdtemp(prefix="tutor-root-")  # the private root's mount point
     try:
-        out_r, out_w = os.pipe()
-        to_close += [out_r, out_w]
-        readers[out_r] = ("", CappedBuffer(output_cap))
-        if not use_portable:
-            report_r, report_w = os.pipe()
-            to_close += [report_r, report_w]
-            readers[report_r] = ("\0report", CappedBuffer(1 << 20))
-        for name, cap in (channels or {}).items():
-            r, w = os.pipe()
-            to_close += [r, w]
-            readers[r] = (name, CappedBuffer(cap))
-            pass_fds.append(w)
-            full_env[f"TUTOR_FD_{name.upper()}"] = str(w)
-        for name, data in (inputs or {}).items():
-            if len(data) > _MAX_INPUT:
-                raise ValueError(f"run_sandboxed: input {name!r} is over {_MAX_INPUT} bytes")
-            r, w = os.pipe()
-            to_close += [r, w]
-            os.write(w, data)  # fits in the pipe buffer: callers send small secrets
-            os.close(w)
-            to_close.remove(w)
-            pass_fds.append(r)
-            full_env[f"TUTOR_FD_{name.upper()}"] = str(r)
-        if use_portable:
-            to_close = [fd for fd in to_close if fd not in (out_w, *pass_fds)]
-            returncode, reason, info = portable.run_portable(
-                argv,
-                cwd=cwd,
-                timeout_s=timeout_s,
-                deadline=deadline,
-                env=full_env,
-                limits=limits,
-                out_w=out_w,
-                pass_fds=pass_fds,
-                readers=readers,
-                cancel=cancel,
-            )
-            buffers = {name: buf for name, buf in readers.values()}
-            return _portable_result(buffers, returncode, reason, info, time.monotonic() - started)
+        pipes.open(
+            channels, inputs, {"events": message_cap} if messages else {}, full_env, report=True
+        )
+        iso = isolation_plan(argv[0], Path(cwd), writable, readable, limits, root_mount)
+        landlock_writable = [str(p) for p in writable] + ["/dev/null", "/dev/shm"]
+        if iso["uid"] is not None:
+            share_with_sandbox_user(Path(cwd), writable, iso["uid"], iso["gid"])
         spec = {
             "argv": argv,
             "cwd": str(cwd),
@@ -214,38 +342,217 @@ def run_sandboxed(
             "timeout_s": timeout_s,
             "deadline": deadline,
             "limits": limits.to_json(),
-            "writable": [str(p) for p in writable] + ["/dev/null", "/dev/shm"],
-            "report_fd": report_w,
-            "landlock": landlock,
+            "writable": landlock_writable,
+            "report_fd": pipes.report_w,
+            "landlock": landlock and "landlock" not in disabled_layers(),
+            "isolation": iso,
         }
         encoded_spec = marshal.dumps(spec).hex()  # the reaper need not import json
         reaper = subprocess.Popen(
             [sys.executable, "-I", "-S", "-c", _REAPER_BOOT, _PACKAGE_PARENT, encoded_spec],
             stdin=subprocess.DEVNULL,
-            stdout=out_w,
-            stderr=out_w,
-            pass_fds=[report_w, *pass_fds],
+            stdout=pipes.out_w,
+            stderr=pipes.out_w,
+            pass_fds=[pipes.report_w, *pipes.child_ends],
             start_new_session=True,
             close_fds=True,
         )
-        # Only the sandbox may hold the write ends now, so EOF means every process is gone.
-        for fd in [out_w, report_w, *pass_fds]:
-            os.close(fd)
-            to_close.remove(fd)
-        cancelled = _pump(reaper, readers, deadline + max(_REAPER_GRACE_S, timeout_s / 2), cancel)
-        reaper.wait()
-    finally:
-        for fd in to_close:
-            os.close(fd)
-    duration = time.monotonic() - started
-    buffers = {name: buf for name, buf in readers.values()}
-    result = _result(buffers, duration, cancelled, timeout_s)
-    if result.error is not None:
-        # No report: the reaper was killed (possible without Landlock's signal scope), so the
-        # run's processes were reparented to init. Find them by their environment instead.
-        swept = sweep_marked(f"TUTOR_RUN_ID={run_id}".encode())
-        result.sandbox["stray_processes_killed_by_the_tutor"] = swept
-    return result
+        pipes.child_ends_closed()
+    except BaseException:
+        pipes.close()
+        _remove_mount_point(root_mount)
+        raise
+    process = SandboxedProcess(
+        reaper, pipes, started, deadline, timeout_s, run_id, root_mount, message_cap
+    )
+    if _threaded:
+        process._start_pump_thread()
+    return process
+
+
+class SandboxedProcess:
+    """A command running in the sandbox (see ``start_sandboxed``).
+
+    ``send`` and ``receive`` carry messages both ways when it was started with ``messages``;
+    ``kill`` ends it and everything it started; ``wait`` returns its ``RunResult``. Safe to use
+    from one thread while another waits; every method is bounded in time.
+    """
+
+    def __init__(
+        self,
+        reaper: subprocess.Popen,
+        pipes: _Pipes,
+        started: float,
+        deadline: float,
+        timeout_s: float,
+        run_id: str,
+        root_mount: str,
+        message_cap: int,
+    ) -> None:
+        self._reaper = reaper
+        self._pipes = pipes
+        self._started = started
+        self._deadline = deadline
+        self._timeout_s = timeout_s
+        self._run_id = run_id
+        self._root_mount = root_mount
+        self._message_cap = message_cap
+        self._events: queue.Queue[dict[str, Any]] = queue.Queue()
+        self._event_buffer = b""
+        self._event_dropping = False
+        self.messages_dropped = 0
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._done = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._cancelled = False
+        self._result: RunResult | None = None
+        self._pump_error: BaseException | None = None
+
+    @property
+    def pid(self) -> int:
+        """The reaper's pid (the learner's processes are below it, in their own namespaces)."""
+        return self._reaper.pid
+
+    @property
+    def running(self) -> bool:
+        return not self._done.is_set()
+
+    def send(self, message: Mapping[str, Any]) -> bool:
+        """Send one JSON object to the command; False if it no longer listens (or the pipe is
+        full: the command is not reading). Never blocks."""
+        fd = self._pipes.control_w
+        if fd is None:
+            raise ValueError("start_sandboxed(..., messages=True) gives the message channels")
+        line = json.dumps(dict(message), separators=(",", ":")).encode() + b"\n"
+        if len(line) > self._message_cap:
+            raise ValueError(f"message over {self._message_cap} bytes")
+        with self._lock:
+            if self._pipes.control_w is None:
+                return False
+            try:
+                return os.write(fd, line) == len(line)
+            except (BlockingIOError, BrokenPipeError, OSError):
+                return False
+
+    def receive(self, timeout: float | None = None) -> dict[str, Any] | None:
+        """The next message from the command, or None after ``timeout`` or once it has ended
+        and every message was taken."""
+        stop_at = None if timeout is None else time.monotonic() + timeout
+        while True:
+            try:
+                return self._events.get(timeout=0.05)
+            except queue.Empty:
+                pass
+            if self._done.is_set() and self._events.empty():
+                return None
+            if stop_at is not None and time.monotonic() >= stop_at:
+                return None
+
+    def kill(self) -> None:
+        """End the command and every process it started (the reaper kills the whole run)."""
+        self._cancelled = True
+        _signal_reaper(self._reaper, signal.SIGTERM)
+
+    def wait(
+        self, timeout: float | None = None, *, cancel: threading.Event | None = None
+    ) -> RunResult:
+        """Block until every process of the run is gone; its result. With ``timeout``, raises
+        ``TimeoutError`` if it is still running then (it keeps running)."""
+        if self._thread is None and not self._done.is_set():
+            self._pump(cancel)
+        elif not self._done.wait(timeout):
+            raise TimeoutError("the sandboxed command is still running")
+        if self._pump_error is not None:
+            raise self._pump_error
+        assert self._result is not None
+        return self._result
+
+    def _start_pump_thread(self) -> None:
+        self._thread = threading.Thread(target=self._pump, name="tutor-sandbox-pump", daemon=True)
+        self._thread.start()
+
+    def _feed_events(self, data: bytes) -> None:
+        """Split the command's messages into lines; keep each valid JSON object, drop the rest."""
+        self._event_buffer += data
+        while True:
+            newline = self._event_buffer.find(b"\n")
+            if newline < 0:
+                if len(self._event_buffer) > self._message_cap:
+                    self._event_buffer = b""
+                    self._event_dropping = True  # a line too long: skip to its end
+                    self.messages_dropped += 1
+                return
+            line, self._event_buffer = (
+                self._event_buffer[:newline],
+                self._event_buffer[newline + 1 :],
+            )
+            if self._event_dropping:
+                self._event_dropping = False
+                continue
+            message = _parse_message(line, self._message_cap)
+            if message is None or self._events.qsize() >= MAX_QUEUED:
+                self.messages_dropped += 1
+            else:
+                self._events.put(message)
+
+    def _pump(self, cancel: threading.Event | None = None) -> None:
+        pipes = self._pipes
+        try:
+            readers = dict(pipes.readers)
+            if pipes.events_r is not None:
+                readers[pipes.events_r] = ("\0events", CappedBuffer(0))
+            cancelled = _drain(
+                self._reaper,
+                readers,
+                self._deadline + max(_REAPER_GRACE_S, self._timeout_s / 2),
+                cancel,
+                on_events=self._feed_events if pipes.events_r is not None else None,
+                events_fd=pipes.events_r,
+                cancelled_flag=lambda: self._cancelled,
+            )
+            self._reaper.wait()
+            with self._lock:
+                pipes.close()
+                pipes.control_w = None
+            duration = time.monotonic() - self._started
+            buffers = {name: buf for name, buf in pipes.readers.values()}
+            result = _result(buffers, duration, cancelled or self._cancelled, self._timeout_s)
+            if result.error is not None:
+                # No report: the reaper was killed, so the run's processes were reparented to
+                # init. Find them by their environment instead.
+                swept = sweep_marked(f"TUTOR_RUN_ID={self._run_id}".encode())
+                result.sandbox["stray_processes_killed_by_the_tutor"] = swept
+            if self.messages_dropped:
+                result.sandbox["messages_dropped"] = self.messages_dropped
+            self._result = result
+        except BaseException as exc:
+            self._pump_error = exc
+            if self._thread is None:
+                raise
+        finally:
+            with self._lock:
+                pipes.close()
+                pipes.control_w = None
+            _remove_mount_point(self._root_mount)
+            self._done.set()
+
+
+def _parse_message(line: bytes, cap: int) -> dict[str, Any] | None:
+    if len(line) > cap:
+        return None
+    try:
+        message = json.loads(line)
+    except (ValueError, RecursionError):
+        return None
+    return message if isinstance(message, dict) else None
+
+
+def _remove_mount_point(path: str) -> None:
+    try:
+        os.rmdir(path)
+    except OSError:
+        pass
 
 
 def sweep_marked(marker: bytes, give_up_s: float = 5.0) -> int:
@@ -280,11 +587,15 @@ def _alive(pid: int) -> bool:
         return False
 
 
-def _pump(
+def _drain(
     reaper: subprocess.Popen,
     readers: dict[int, tuple[str, CappedBuffer]],
     hard_deadline: float,
     cancel: threading.Event | None,
+    *,
+    on_events: Callable[[bytes], None] | None = None,
+    events_fd: int | None = None,
+    cancelled_flag: Callable[[], bool] = lambda: False,
 ) -> bool:
     """Drain every pipe until all reach EOF; returns True if the run was cancelled."""
     cancelled = abandoned = False
@@ -302,11 +613,15 @@ def _pump(
                     except BlockingIOError:
                         continue
                     if data:
-                        readers[key.fd][1].feed(data)
+                        if key.fd == events_fd and on_events is not None:
+                            on_events(data)
+                        else:
+                            readers[key.fd][1].feed(data)
                     else:
                         selector.unregister(key.fd)
                         open_fds.discard(key.fd)
-                if cancel is not None and cancel.is_set() and not cancelled:
+                wanted = (cancel is not None and cancel.is_set()) or cancelled_flag()
+                if wanted and not cancelled:
                     cancelled = True
                     _signal_reaper(reaper, signal.SIGTERM)
                 now = time.monotonic()

@@ -1,5 +1,5 @@
 # Wrong: "debit first, undo if negative" still does unlocked read-modify-writes that lose updates.
-"""A joint bank account used by two cash machines at once."""
+"""Idea: debit first, and put the money back if the balance went negative."""
 
 
 class JointAccount:

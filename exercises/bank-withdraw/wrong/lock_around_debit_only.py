@@ -1,5 +1,5 @@
 # Wrong: the lock covers the debit but not the balance check, so both machines can pass the check.
-"""A joint bank account used by two cash machines at once."""
+"""Idea: lock only the debit."""
 
 import threading
 

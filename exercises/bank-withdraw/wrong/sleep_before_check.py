@@ -1,5 +1,5 @@
 # Wrong: sleeping before the check changes the timing only; the check and the debit are still apart.
-"""A joint bank account used by two cash machines at once."""
+"""Idea: sleep a little before checking the balance."""
 
 import time
 

@@ -1,5 +1,5 @@
 # Wrong: the barrier lines the workers up, but then each of them swaps, so the grids are swapped several times per step.
-"""A cellular-automaton simulation split across worker threads."""
+"""Idea: make the workers meet at a barrier, then let each of them swap the grids."""
 
 import threading
 

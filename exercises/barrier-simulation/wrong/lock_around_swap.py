@@ -1,5 +1,5 @@
 # Wrong: a lock makes each swap atomic, but workers still swap independently and mix two steps.
-"""A cellular-automaton simulation split across worker threads."""
+"""Idea: put a lock around the swap."""
 
 import threading
 

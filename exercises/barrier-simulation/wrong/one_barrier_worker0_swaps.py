@@ -1,5 +1,5 @@
 # Wrong: worker 0 swaps after the barrier, but nothing stops another worker from starting the next step before the swap.
-"""A cellular-automaton simulation split across worker threads."""
+"""Idea: let worker 0 swap the grids after one barrier."""
 
 import threading
 

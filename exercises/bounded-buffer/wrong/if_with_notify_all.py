@@ -1,5 +1,5 @@
 # Wrong: notify_all() wakes everyone, but with `if` a woken thread still does not re-check, so a stolen item crashes get().
-"""A bounded buffer between downloading and parsing threads."""
+"""Idea: wake every waiter with notify_all and keep the if."""
 
 import threading
 from collections import deque

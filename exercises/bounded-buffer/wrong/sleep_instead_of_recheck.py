@@ -1,5 +1,5 @@
 # Wrong: sleeping after the wake-up does not re-check anything; a stolen item still crashes get().
-"""A bounded buffer between downloading and parsing threads."""
+"""Idea: sleep a moment after waking up before taking the item."""
 
 import threading
 import time

@@ -1,5 +1,5 @@
 # Wrong: `while` fixes stolen wake-ups, but on one shared condition notify() can wake a thread of the wrong kind: a lost wake-up and a hang.
-"""A bounded buffer between downloading and parsing threads."""
+"""Idea: wait in a while loop on the one shared condition and notify one thread."""
 
 import threading
 from collections import deque

@@ -1,5 +1,5 @@
 # Wrong: only flush() is locked; an unlocked append can still land in a batch that was already written.
-"""A buffered audit logger shared by all request threads."""
+"""Idea: lock only flush."""
 
 import threading
 

@@ -1,5 +1,5 @@
 # Wrong: log() holds a plain Lock and calls flush(), which takes the same Lock again: self-deadlock.
-"""A buffered audit logger shared by all request threads."""
+"""Idea: take the same plain Lock in log and in flush."""
 
 import threading
 

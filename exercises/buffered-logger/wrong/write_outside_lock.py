@@ -1,5 +1,5 @@
 # Wrong: the swap is locked but the write is not, so a later batch can reach the store first and reorder a thread's lines.
-"""A buffered audit logger shared by all request threads."""
+"""Idea: swap the buffer under the lock and write the batch after releasing it."""
 
 import threading
 

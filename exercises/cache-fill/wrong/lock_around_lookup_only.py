@@ -1,5 +1,5 @@
 # Wrong: the lock covers the lookup but not the render-and-store, so two misses still both render.
-"""A page cache filled on a miss."""
+"""Idea: lock only the cache lookup."""
 
 import threading
 

@@ -1,5 +1,5 @@
 # Wrong: setdefault makes callers share one copy, but both threads still render on a simultaneous miss.
-"""A page cache filled on a miss."""
+"""Idea: render, then store the page with setdefault."""
 
 
 class PageCache:

@@ -1,5 +1,5 @@
 # Wrong: "sleep, then look again" narrows the window in real time but never closes it.
-"""A page cache filled on a miss."""
+"""Idea: sleep, then look in the cache again."""
 
 import time
 

@@ -1,5 +1,5 @@
 # Wrong: more threads do not help CPU-bound pure Python: they still take turns holding the one GIL.
-"""Score a batch of documents on every core of the machine."""
+"""Idea: use more threads."""
 
 from concurrent.futures import ThreadPoolExecutor
 

@@ -1,5 +1,5 @@
 # Wrong: multiprocessing.dummy has the multiprocessing API but runs threads, not processes.
-"""Score a batch of documents on every core of the machine."""
+"""Idea: use the Pool of multiprocessing.dummy."""
 
 from multiprocessing.dummy import Pool
 

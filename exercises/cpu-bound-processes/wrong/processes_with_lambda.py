@@ -1,5 +1,5 @@
 # Wrong: processes are right, but a lambda cannot be pickled to send to the worker processes.
-"""Score a batch of documents on every core of the machine."""
+"""Idea: send a lambda that calls score to a process pool."""
 
 from concurrent.futures import ProcessPoolExecutor
 

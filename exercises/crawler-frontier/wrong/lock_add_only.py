@@ -1,5 +1,5 @@
 # Wrong: add() is locked, but next_url() is not: two crawlers can still both see the last URL and one pops an empty list.
-"""The frontier of a web crawler."""
+"""Idea: lock only add."""
 
 import threading
 

@@ -1,5 +1,5 @@
 # Wrong: the lock covers the updates but not the checks before them, so two threads can still both pass the checks.
-"""The frontier of a web crawler."""
+"""Idea: lock only the updates of the seen set and the todo list."""
 
 import threading
 

@@ -1,5 +1,5 @@
 # Wrong: a queue.Queue makes taking URLs safe, but the seen-check in add() is still check-then-act, so a page can be queued twice.
-"""The frontier of a web crawler."""
+"""Idea: replace the todo list with a queue.Queue."""
 
 import queue
 

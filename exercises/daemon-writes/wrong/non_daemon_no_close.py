@@ -1,5 +1,5 @@
 # Wrong: a non-daemon writer keeps the program alive, but it waits for records forever, so the program never exits, and close() still returns before the writes.
-"""A background audit writer that must not lose records at shutdown."""
+"""Idea: make the writer a non-daemon thread."""
 
 import queue
 import threading

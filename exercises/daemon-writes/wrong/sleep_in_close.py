@@ -1,5 +1,5 @@
 # Wrong: sleeping in close() guesses how long the writer needs; a slow store still loses records.
-"""A background audit writer that must not lose records at shutdown."""
+"""Idea: sleep in close to give the writer time."""
 
 import queue
 import threading

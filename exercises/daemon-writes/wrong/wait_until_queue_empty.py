@@ -1,5 +1,5 @@
 # Wrong: an empty queue does not mean everything is written: the writer may have taken the last record and not yet stored it (and this is a busy-wait).
-"""A background audit writer that must not lose records at shutdown."""
+"""Idea: wait in close until the queue is empty."""
 
 import queue
 import threading

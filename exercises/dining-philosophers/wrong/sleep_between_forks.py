@@ -1,5 +1,5 @@
 # Wrong: a pause between the two forks changes the timing only; everyone can still hold a left fork and wait.
-"""Dining philosophers."""
+"""Idea: pause between picking up the two forks."""
 
 import threading
 import time

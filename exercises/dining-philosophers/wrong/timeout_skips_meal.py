@@ -1,5 +1,5 @@
 # Wrong: a timeout on the second fork ends the hang by silently skipping the meal.
-"""Dining philosophers."""
+"""Idea: give up the meal when the second fork times out."""
 
 import threading
 

@@ -1,5 +1,5 @@
 # Wrong: a "waiter" lock taken after the left fork is a second lock in the wrong order: the cycle remains.
-"""Dining philosophers."""
+"""Idea: take a waiter lock after the left fork."""
 
 import threading
 

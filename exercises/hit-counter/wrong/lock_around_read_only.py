@@ -1,5 +1,5 @@
 # Wrong: the lock covers only the read; the store happens after release, so updates still collide.
-"""Count page views for a small web server."""
+"""Idea: lock only the read of the count."""
 
 import threading
 

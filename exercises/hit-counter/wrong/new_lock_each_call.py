@@ -1,5 +1,5 @@
 # Wrong: a Lock created on each call is never shared, so it excludes nobody.
-"""Count page views for a small web server."""
+"""Idea: create a new lock in each call."""
 
 import threading
 

@@ -1,5 +1,5 @@
 # Wrong: a sleep only changes the timing; another thread can still run between the read and the store.
-"""Count page views for a small web server."""
+"""Idea: sleep before counting."""
 
 import time
 

@@ -1,5 +1,5 @@
 # Wrong: a lock created inside get_settings() is a new lock on every call, so no two callers ever share it.
-"""A lazily built, process-wide settings object."""
+"""Idea: create the lock inside get_settings."""
 
 import threading
 

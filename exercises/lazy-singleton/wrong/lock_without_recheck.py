@@ -1,5 +1,5 @@
 # Wrong: the check is outside the lock and not repeated inside, so two threads still both build.
-"""A lazily built, process-wide settings object."""
+"""Idea: check outside the lock and build under the lock without checking again."""
 
 import threading
 

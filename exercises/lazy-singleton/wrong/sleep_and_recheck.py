@@ -1,5 +1,5 @@
 # Wrong: a sleep between two unlocked checks narrows the window in real time but never closes it.
-"""A lazily built, process-wide settings object."""
+"""Idea: sleep, then check the settings again."""
 
 import time
 

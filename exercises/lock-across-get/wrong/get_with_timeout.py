@@ -1,5 +1,5 @@
 # Wrong: a timeout on get() only hides the deadlock: the exporter gives up and an update is never shipped.
-"""A metrics pipeline: request threads publish counters, an exporter ships them."""
+"""Idea: give get a timeout."""
 
 import queue
 import threading

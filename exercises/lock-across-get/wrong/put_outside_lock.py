@@ -1,5 +1,5 @@
 # Wrong: moving publish()'s put() out of the lock as well lets two updates reach the queue in the wrong order, so a stale total is exported last.
-"""A metrics pipeline: request threads publish counters, an exporter ships them."""
+"""Idea: move put out of the lock in publish."""
 
 import queue
 import threading

@@ -1,5 +1,5 @@
 # Wrong: sleeping before taking the lock hopes a publisher gets in first; nothing guarantees it.
-"""A metrics pipeline: request threads publish counters, an exporter ships them."""
+"""Idea: sleep before taking the lock in the exporter."""
 
 import queue
 import threading

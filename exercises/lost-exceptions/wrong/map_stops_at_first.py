@@ -1,5 +1,5 @@
 # Wrong: pool.map re-raises only the first exception it meets; the other failures are lost.
-"""Run a batch of independent jobs on a thread pool and collect their results."""
+"""Idea: use pool.map and let it raise."""
 
 from concurrent.futures import ThreadPoolExecutor
 

@@ -1,5 +1,5 @@
 # Wrong: printing the traceback makes the error visible in a log, but the caller is still told the batch succeeded.
-"""Run a batch of independent jobs on a thread pool and collect their results."""
+"""Idea: print the traceback of each failed job."""
 
 import traceback
 from concurrent.futures import ThreadPoolExecutor

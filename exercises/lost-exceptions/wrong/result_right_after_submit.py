@@ -1,5 +1,5 @@
 # Wrong: calling result() right after each submit raises on the first failure, so later jobs never run (and the jobs run one at a time).
-"""Run a batch of independent jobs on a thread pool and collect their results."""
+"""Idea: call result right after each submit."""
 
 from concurrent.futures import ThreadPoolExecutor
 

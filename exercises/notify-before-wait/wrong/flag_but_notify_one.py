@@ -1,5 +1,5 @@
 # Wrong: the flag fixes the put-before-get order, but notify() wakes one waiter and the others sleep forever.
-"""Hand one result from a worker thread to the threads that need it."""
+"""Idea: set a ready flag and notify one waiter."""
 
 import threading
 

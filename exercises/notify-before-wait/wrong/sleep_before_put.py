@@ -1,5 +1,5 @@
 # Wrong: sleeping before put() hopes the requester is already waiting; nothing guarantees it.
-"""Hand one result from a worker thread to the threads that need it."""
+"""Idea: sleep before put."""
 
 import threading
 import time

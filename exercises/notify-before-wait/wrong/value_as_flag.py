@@ -1,5 +1,5 @@
 # Wrong: waiting until the value is not None hangs forever when the result itself is None.
-"""Hand one result from a worker thread to the threads that need it."""
+"""Idea: wait until the value is not None."""
 
 import threading
 

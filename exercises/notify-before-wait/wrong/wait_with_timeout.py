@@ -1,5 +1,5 @@
 # Wrong: a timeout hides the lost wake-up: get() returns after the timeout without the result.
-"""Hand one result from a worker thread to the threads that need it."""
+"""Idea: give the wait a timeout."""
 
 import threading
 

@@ -1,5 +1,5 @@
 # Wrong: waiting on a Condition is right, but the worker still holds the only connection while it waits, so submit() can never store the job.
-"""A background worker that runs jobs stored through a database connection pool."""
+"""Idea: wait on a condition while holding the connection."""
 
 import threading
 

@@ -1,5 +1,5 @@
 # Wrong: a longer sleep between checks burns less CPU but is still polling: the worker wakes on a timer, not when a job arrives, and each job waits up to a whole interval.
-"""A background worker that runs jobs stored through a database connection pool."""
+"""Idea: sleep longer between checks."""
 
 import threading
 import time

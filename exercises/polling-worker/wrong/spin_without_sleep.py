@@ -1,5 +1,5 @@
 # Wrong: checking under a lock without sleeping is still a busy-wait: it burns a CPU (and the GIL) while waiting.
-"""A background worker that runs jobs stored through a database connection pool."""
+"""Idea: check for jobs under the lock in a loop without sleeping."""
 
 import threading
 

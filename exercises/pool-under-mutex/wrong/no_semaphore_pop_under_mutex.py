@@ -1,5 +1,5 @@
 # Wrong: dropping the semaphore removes the wait: an empty pool makes pop() fail instead of waiting.
-"""A pool of database connections shared by the request threads."""
+"""Idea: drop the semaphore and pop under the mutex."""
 
 import threading
 

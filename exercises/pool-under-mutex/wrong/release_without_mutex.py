@@ -1,5 +1,5 @@
 # Wrong: release() signals the semaphore before the connection is back in the list, so a woken borrower pops from an empty list.
-"""A pool of database connections shared by the request threads."""
+"""Idea: release the semaphore before putting the connection back."""
 
 import threading
 

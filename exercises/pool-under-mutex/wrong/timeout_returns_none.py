@@ -1,5 +1,5 @@
 # Wrong: a timeout on the semaphore hides the deadlock: the borrower gives up and gets no connection.
-"""A pool of database connections shared by the request threads."""
+"""Idea: give the semaphore a timeout and return None."""
 
 import threading
 

@@ -1,5 +1,5 @@
 # Wrong: adding a finally: task_done() but keeping the old one marks successful items done twice, which raises ValueError in the worker.
-"""Process a batch of items with a pool of worker threads fed by a queue."""
+"""Idea: add a task_done in a finally block and keep the old one."""
 
 import queue
 import threading

@@ -1,5 +1,5 @@
 # Wrong: waiting a fixed time instead of join() stops the hang by guessing; results can be missing when it gives up.
-"""Process a batch of items with a pool of worker threads fed by a queue."""
+"""Idea: wait a fixed time instead of join."""
 
 import queue
 import threading

@@ -1,5 +1,5 @@
 # Wrong: catching the error outside the item loop ends the worker thread, so later items are never handled and join() still waits.
-"""Process a batch of items with a pool of worker threads fed by a queue."""
+"""Idea: catch the error around the whole worker loop."""
 
 import queue
 import threading

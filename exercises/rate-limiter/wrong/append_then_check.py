@@ -1,5 +1,5 @@
 # Wrong: "append first, then check and undo" still lets two threads each see the other's entry and refuse, or both admit.
-"""A sliding-window rate limiter for an outgoing API client."""
+"""Idea: append first, then check and undo."""
 
 import time
 from collections import deque

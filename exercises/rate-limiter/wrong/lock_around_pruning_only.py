@@ -1,5 +1,5 @@
 # Wrong: only the pruning is locked; counting and appending still interleave, so the limit is exceeded.
-"""A sliding-window rate limiter for an outgoing API client."""
+"""Idea: lock only the pruning."""
 
 import threading
 import time

@@ -1,5 +1,5 @@
 # Wrong: a sleep spreads calls out in real time but the decision is still not atomic.
-"""A sliding-window rate limiter for an outgoing API client."""
+"""Idea: sleep before deciding."""
 
 import time
 from collections import deque

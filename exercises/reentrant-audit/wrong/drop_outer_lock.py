@@ -1,5 +1,5 @@
 # Wrong: without the lock in receive() nothing deadlocks, but another entry can land between a payment and its fee.
-"""A ledger for a payments service."""
+"""Idea: drop the lock from receive."""
 
 import threading
 

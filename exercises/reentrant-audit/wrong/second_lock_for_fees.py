@@ -1,5 +1,5 @@
 # Wrong: a separate lock for receive() avoids the self-deadlock but does not exclude plain record() calls, so entries still interleave.
-"""A ledger for a payments service."""
+"""Idea: give receive a second lock of its own."""
 
 import threading
 

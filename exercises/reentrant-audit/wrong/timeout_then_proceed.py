@@ -1,5 +1,5 @@
 # Wrong: a timed acquire hides the self-deadlock; when it expires record() writes without the lock and entries interleave.
-"""A ledger for a payments service."""
+"""Idea: acquire with a timeout and go on without the lock."""
 
 import threading
 

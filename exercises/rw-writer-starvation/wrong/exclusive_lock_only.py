@@ -1,5 +1,5 @@
 # Wrong: one plain lock for readers and writers stops the starvation but readers no longer share: two readers can never read at once.
-"""A readers-writer lock for a product catalogue."""
+"""Idea: use one plain lock for readers and writers."""
 
 import threading
 

@@ -1,5 +1,5 @@
 # Wrong: making readers pause before they read only spaces them out; a reader can still overtake a waiting writer.
-"""A readers-writer lock for a product catalogue."""
+"""Idea: make readers sleep before they read."""
 
 import threading
 import time

@@ -1,5 +1,5 @@
 # Wrong: a writer that stops waiting after a timeout and writes anyway no longer starves, but it overlaps readers.
-"""A readers-writer lock for a product catalogue."""
+"""Idea: let the writer write after a timeout."""
 
 import threading
 

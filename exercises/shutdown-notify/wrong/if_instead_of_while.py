@@ -1,5 +1,5 @@
 # Wrong: with `if` a woken worker does not re-check; if another worker took the job, it returns None while the queue is open.
-"""A job queue whose worker threads must stop when the queue is closed."""
+"""Idea: wait with if instead of while."""
 
 import threading
 from collections import deque

@@ -1,5 +1,5 @@
 # Wrong: notify_all() wakes the idle workers, but their while loop does not test the flag, so they sleep again.
-"""A job queue whose worker threads must stop when the queue is closed."""
+"""Idea: notify_all in close, without testing the flag in the loop."""
 
 import threading
 from collections import deque

@@ -1,5 +1,5 @@
 # Wrong: notify() in close() wakes a single idle worker; the others sleep forever.
-"""A job queue whose worker threads must stop when the queue is closed."""
+"""Idea: notify only one waiter in close."""
 
 import threading
 from collections import deque

@@ -1,5 +1,5 @@
 # Wrong: sys.exit() in the handler raises SystemExit in the main thread; the worker is never told to stop and the process dies mid-sync.
-"""A file-sync daemon that must stop cleanly on SIGTERM."""
+"""Idea: call sys.exit in the handler."""
 
 import signal
 import sys

@@ -1,5 +1,5 @@
 # Wrong: catching the ValueError keeps the worker alive, but the handler is still not installed, so SIGTERM never reaches the daemon.
-"""A file-sync daemon that must stop cleanly on SIGTERM."""
+"""Idea: catch the ValueError."""
 
 import signal
 import threading

@@ -1,5 +1,5 @@
 # Wrong: installing the handler works from the main thread, but start() then syncs in the main thread itself and never returns.
-"""A file-sync daemon that must stop cleanly on SIGTERM."""
+"""Idea: install the handler and sync in the main thread."""
 
 import signal
 import threading

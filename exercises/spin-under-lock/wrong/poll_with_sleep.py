@@ -1,5 +1,5 @@
 # Wrong: polling with a short sleep outside the lock still wakes up again and again to re-check; nothing wakes it when the config arrives.
-"""A start-up gate: request threads wait until the configuration has been loaded."""
+"""Idea: poll with a short sleep outside the lock."""
 
 import threading
 import time

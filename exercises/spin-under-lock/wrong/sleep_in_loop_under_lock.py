@@ -1,5 +1,5 @@
 # Wrong: sleeping inside the loop still holds the lock, so the loader can never publish.
-"""A start-up gate: request threads wait until the configuration has been loaded."""
+"""Idea: sleep inside the loop under the lock."""
 
 import threading
 import time

@@ -1,5 +1,5 @@
 # Wrong: re-taking the lock on each turn lets the loader in, but it is still a busy-wait that burns CPU.
-"""A start-up gate: request threads wait until the configuration has been loaded."""
+"""Idea: release the lock on each turn of the loop."""
 
 import threading
 

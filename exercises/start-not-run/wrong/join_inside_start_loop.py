@@ -1,5 +1,5 @@
 # Wrong: joining each thread right after starting it waits for one download before starting the next: sequential again.
-"""Download several pages at the same time, one thread per page."""
+"""Idea: join each thread right after starting it."""
 
 import threading
 

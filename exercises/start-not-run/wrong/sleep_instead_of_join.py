@@ -1,5 +1,5 @@
 # Wrong: sleeping "long enough" instead of joining guesses how long downloads take; a slow one is still missing.
-"""Download several pages at the same time, one thread per page."""
+"""Idea: sleep long enough instead of joining."""
 
 import threading
 import time

@@ -1,5 +1,5 @@
 # Wrong: start() makes the downloads concurrent, but without join() fetch_all returns before they finish.
-"""Download several pages at the same time, one thread per page."""
+"""Idea: start the threads without joining them."""
 
 import threading
 

@@ -1,5 +1,5 @@
 # Wrong: locking each method makes each call atomic, but requests still share one session between the calls.
-"""Per-request database sessions in a threaded web server."""
+"""Idea: lock each method."""
 
 import threading
 

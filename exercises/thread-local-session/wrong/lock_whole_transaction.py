@@ -1,5 +1,5 @@
 # Wrong: holding a lock from begin() to commit() serialises every request; one that waits mid-transaction blocks all others (a deadlock here).
-"""Per-request database sessions in a threaded web server."""
+"""Idea: hold a lock from begin to commit."""
 
 import threading
 

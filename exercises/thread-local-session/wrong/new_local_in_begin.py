@@ -1,5 +1,5 @@
 # Wrong: creating the threading.local() in begin() replaces the shared object each time, so another thread's open session vanishes.
-"""Per-request database sessions in a threaded web server."""
+"""Idea: create the threading.local in begin."""
 
 import threading
 

@@ -1,5 +1,5 @@
 # Wrong: ordering fixes the deadlock, but the balance check happens before the locks, so two transfers can both pass it.
-"""Transfer money between bank accounts."""
+"""Idea: check the balance before taking the locks."""
 
 import threading
 

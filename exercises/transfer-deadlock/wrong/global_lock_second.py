@@ -1,5 +1,5 @@
 # Wrong: a bank-wide lock taken after the first account lock is a second lock in the wrong order: still a cycle.
-"""Transfer money between bank accounts."""
+"""Idea: take a bank-wide lock after the first account lock."""
 
 import threading
 

@@ -1,5 +1,5 @@
 # Wrong: a sleep only shifts the timing; the two transfers can still each hold one lock and wait for the other.
-"""Transfer money between bank accounts."""
+"""Idea: sleep before locking."""
 
 import time
 import threading

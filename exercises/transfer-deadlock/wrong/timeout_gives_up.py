@@ -1,5 +1,5 @@
 # Wrong: a timeout hides the deadlock instead of removing it: the transfer silently does not happen.
-"""Transfer money between bank accounts."""
+"""Idea: give up the transfer on a timeout."""
 
 import threading
 

@@ -7,4 +7,4 @@ class Counter:
 
     def increment(self):
         while True:
-            pass
+            pass  # noqa: E701 - one line: every Python reports the loop at line 9

@@ -19,7 +19,7 @@ from tutor.failure_text import (
     lead,
     look_at,
 )
-from tutor.grading import grade
+from tutor.grading import escape_control, grade
 from tutor.timeline_model import Step, steps_from
 from tutor.verdict import Verdict
 
@@ -47,6 +47,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="SECONDS",
         help="wall limit for the run (default: the exercise's timeout_s)",
     )
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="refuse code the integrity policy flags (default: the course's `strict`)",
+    )
+    parser.add_argument(
+        "--require-isolation",
+        action="store_true",
+        help="exit 2 instead of grading when an isolation layer is missing (see `tutor doctor`)",
+    )
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
@@ -60,19 +70,24 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     else:
         path = ctx.state.working_copy(exercise.id)
         ctx.state.record_version(exercise.id, "check")  # what was graded stays in the history
+    if args.require_isolation:
+        require_isolation()
+    strict = args.strict or ctx.course.strict
     try:
-        verdict = grade(exercise, path, seed=args.seed, timeout_s=args.timeout)
+        verdict = grade(exercise, path, seed=args.seed, timeout_s=args.timeout, strict=strict)
     except OSError as exc:
         if exc.filename is None:  # not a file problem: e.g. no sandbox on this platform
             raise UsageError(str(exc)) from None
         raise UsageError(f"cannot read {exc.filename}: {exc.strerror or exc}") from None
+    if args.require_isolation and verdict.isolation:
+        raise UsageError(f"--require-isolation: this run lacked {'; '.join(verdict.isolation)}")
     if args.file is None:
         ctx.state.record_verdict(exercise.id, verdict.to_dict())
     ctx.exit_status = 0 if verdict.passed else 1  # stands even if stdout is closed early
     if args.json:
         print_json(verdict.to_dict())
     else:
-        print(render(verdict))
+        print(escape_control(render(verdict)))
         if not verdict.passed and exercise.hints:
             print(f"\nStuck? `tutor hint {exercise.id}` shows the next hint.")
     return ctx.exit_status
@@ -83,7 +98,7 @@ _HEADLINES = {
     "failed": "FAILED",
     "timeout": "TIMED OUT",
     "error": "COULD NOT BE GRADED",
-    "refused": "REFUSED",
+    "refused": "REFUSED (integrity policy)",
 }
 WIDTH = 80
 
@@ -99,6 +114,18 @@ def _wrap(text: str, indent: str = "", width: int = WIDTH) -> list[str]:
 
 def _fit(line: str, width: int = WIDTH) -> str:
     return line if len(line) <= width else line[: width - 1] + "…"
+
+
+def require_isolation() -> None:
+    """``--require-isolation``: a usage error (exit 2) when a layer is missing here."""
+    from tutor.runner.isolation import missing, probe
+
+    lacking = missing(probe())
+    if lacking:
+        raise UsageError(
+            f"--require-isolation: grading here lacks {len(lacking)} isolation layer(s) "
+            f"({'; '.join(lacking)}); see `tutor doctor`"
+        )
 
 
 def render(verdict: Verdict) -> str:
@@ -132,6 +159,13 @@ def render(verdict: Verdict) -> str:
         lines += [_fit(f"  {line}") for line in stack_lines[:_MAX_STACK_LINES]]
         if len(stack_lines) > _MAX_STACK_LINES:
             lines.append(f"  [... {len(stack_lines) - _MAX_STACK_LINES} more lines]")
+    if verdict.integrity:
+        lines += ["", "Integrity policy (the grader's own interpreter is off limits):"]
+        lines += [_fit(f"  {finding}") for finding in verdict.integrity]
+    if verdict.isolation:
+        lines += ["", f"Graded without {len(verdict.isolation)} isolation layer(s) "
+                      "(`tutor doctor`):"]
+        lines += [_fit(f"  {layer}") for layer in verdict.isolation]
     if verdict.output.strip():
         out_lines = verdict.output.rstrip().splitlines()
         lines += ["", "Your program's output:"]

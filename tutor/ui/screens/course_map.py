@@ -18,7 +18,7 @@ from textual.widgets.option_list import Option
 from tutor.ui.glyphs import STATUS_MARK, STATUS_STYLE, difficulty_stars, progress_bar
 
 if TYPE_CHECKING:
-    from tutor.course import Course, Exercise
+    from tutor.course import Course, Exercise, Lesson
 
 LESSON_PREFIX = "lesson:"
 EXERCISE_PREFIX = "exercise:"
@@ -56,6 +56,7 @@ class CourseMapScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__(id="course-map")
         self.statuses: dict[str, str] = {}
+        self.questions_right: dict[str, int] = {}
         self.continue_id: str | None = None
 
     @property
@@ -77,12 +78,37 @@ class CourseMapScreen(Screen[None]):
     def _options(self) -> list[Option]:
         options: list[Option] = []
         for lesson in self.course.lessons:
-            options.append(Option(Text(lesson.title, style="bold"), id=LESSON_PREFIX + lesson.id))
+            options.append(Option(self._lesson_row(lesson), id=LESSON_PREFIX + lesson.id))
             for exercise in self.course.exercises_for(lesson.id):
                 options.append(
                     Option(self._exercise_row(exercise), id=EXERCISE_PREFIX + exercise.id)
                 )
         return options
+
+    def _lesson_row(self, lesson: Lesson) -> Text:
+        """The lesson's title, then how many of its questions are answered right (if any)."""
+        row = Text(lesson.title, style="bold")
+        if lesson.questions:
+            right = self.questions_right.get(lesson.id, 0)
+            total = len(lesson.questions)
+            row.append(f"  ? {right}/{total} questions", style="green" if right == total else "dim")
+        return row
+
+    def _show_questions(self) -> None:
+        """Refresh the lesson rows' question counts from the learner's recorded answers."""
+        if not getattr(self.app, "state_ready", False):
+            return
+        answers = self.app.state.progress_data().get("questions", {})  # type: ignore[attr-defined]
+        answers = answers if isinstance(answers, dict) else {}
+        option_list = self.query_one("#map-list", OptionList)
+        for lesson in self.course.lessons:
+            if not lesson.questions:
+                continue
+            recorded = answers.get(lesson.id, {})
+            self.questions_right[lesson.id] = sum(
+                1 for q in lesson.questions if recorded.get(q.id, {}).get("status") == "right"
+            )
+            option_list.replace_option_prompt(LESSON_PREFIX + lesson.id, self._lesson_row(lesson))
 
     def _exercise_row(self, exercise: Exercise) -> Text:
         status = self.statuses.get(exercise.id)
@@ -118,6 +144,7 @@ class CourseMapScreen(Screen[None]):
         line.append(progress_bar(passed, total, width=30), style="green")
         line.append(f" {passed}/{total} passed")
         self.query_one("#map-progress", Static).update(line)
+        self._show_questions()
         self.continue_id = self._continue_target(last_exercise)
         if self.continue_id is not None and move_highlight:
             option_list.highlighted = option_list.get_option_index(

@@ -6,6 +6,7 @@ import re
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -14,6 +15,7 @@ from textual.widgets import Footer, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tutor.ui.glyphs import difficulty_stars
+from tutor.ui.widgets.questions import QuestionCard, QuestionsPanel
 
 if TYPE_CHECKING:
     from tutor.course import Exercise, Lesson
@@ -51,7 +53,9 @@ class LessonScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back"),
-        Binding("tab", "app.focus_next", "Exercises", tooltip="Move between text and exercises"),
+        Binding(
+            "tab", "app.focus_next", "Exercises", tooltip="Move between text, questions, exercises"
+        ),
         Binding("d", "demo", "Demo", tooltip="Run one of the lesson's demos"),
         Binding("1", "open_exercise(1)", "Open exercise", key_display="1-9",
                 tooltip="1 to 9 open the lesson's first to ninth exercise"),
@@ -70,6 +74,8 @@ class LessonScreen(Screen[None]):
         yield Static(Text(self.lesson.title, style="bold"), classes="title-bar")
         with VerticalScroll(id="lesson-scroll"):
             yield Markdown(self.markdown, id="lesson-text", open_links=False)
+            if self.lesson.questions:
+                yield QuestionsPanel(self.lesson.id, self.lesson.questions, self._answers())
         yield OptionList(*self._options(), id="lesson-exercises")
         yield Footer(compact=True)
 
@@ -83,6 +89,19 @@ class LessonScreen(Screen[None]):
             )
             for n, ex in enumerate(self.exercises, start=1)
         ]
+
+    def _answers(self) -> dict[str, dict[str, object]]:
+        """What the learner answered before (a small read of progress.json)."""
+        recorded = self.app.state.progress_data().get("questions", {})  # type: ignore[attr-defined]
+        return recorded.get(self.lesson.id, {}) if isinstance(recorded, dict) else {}
+
+    @on(QuestionCard.Answered)
+    def _record_answer(self, event: QuestionCard.Answered) -> None:
+        self._save_answer(event.lesson_id, event.question.id, event.choice, event.right)
+
+    @work(thread=True, group="answers")
+    def _save_answer(self, lesson_id: str, question_id: str, choice: int, right: bool) -> None:
+        self.app.state.record_answer(lesson_id, question_id, choice, right)  # type: ignore[attr-defined]
 
     def on_mount(self) -> None:
         self.query_one("#lesson-exercises").display = bool(self.exercises)

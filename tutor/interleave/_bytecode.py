@@ -1,0 +1,435 @@
+"""What each instruction of learner code touches, read off the bytecode once per code object.
+
+An abstract interpretation of the value stack: each slot holds an *expression* (``s``,
+``self.items``, ``d[k]``, or None when unknown) instead of a value, so that for an instruction
+that touches shared state we know, before it runs, *what* it touches as the learner's code
+names it (``self.sold``), and how to find that object in the running frame (``resolve``).
+Timelines use the text; the replay of a failing schedule reads the values through it; the
+partial-order reduction compares the objects.
+
+Expressions are tuples: ``("local", name)``, ``("global", name)``, ``("deref", name)``,
+``("const", value)``, ``("attr", base, name)``, ``("item", base, key)``,
+``("method", base, name)`` (a bound-method load), ``("call", callee)``, ``("null",)``.
+Stack depths come from a walk of the control-flow graph (``dis.stack_effect``), so that the
+slots after a jump or in an exception handler are known to be unknown rather than wrong.
+Covers the bytecode of CPython 3.11 to 3.15; an instruction it does not model leaves every slot
+unknown, which only makes names vaguer and the reduction more cautious.
+"""
+
+from __future__ import annotations
+
+import dis
+import sys
+import types
+
+NULL = ("null",)
+
+# Instructions after which control never falls through to the next one.
+_TERMINATORS = frozenset({
+    "JUMP_FORWARD", "JUMP_BACKWARD", "JUMP_BACKWARD_NO_INTERRUPT", "JUMP", "JUMP_NO_INTERRUPT",
+    "RETURN_VALUE", "RETURN_CONST", "RAISE_VARARGS", "RERAISE",
+})  # fmt: skip
+_JUMPS = frozenset(getattr(dis, "hasjump", ())) | frozenset(dis.hasjrel) | frozenset(dis.hasjabs)
+
+
+class Access:
+    """What one instruction touches: ``op`` is read/write/delete/contains/call, ``target`` an
+    expression (for a call: the callee), ``args`` the call's argument expressions."""
+
+    __slots__ = ("op", "target", "args", "label")
+
+    def __init__(self, op: str, target, args=(), label: str = "") -> None:
+        self.op = op
+        self.target = target
+        self.args = args
+        self.label = label
+
+    def __repr__(self) -> str:
+        return f"Access({self.op!r}, {text(self.target)!r})"
+
+
+def text(expr) -> str:
+    """The expression as the learner's code writes it (``self.items[i]``), or ``?``."""
+    if expr is None:
+        return "?"
+    kind = expr[0]
+    if kind in ("local", "global", "deref"):
+        return str(expr[1])
+    if kind == "const":
+        return repr(expr[1])
+    if kind in ("attr", "method"):
+        return f"{text(expr[1])}.{expr[2]}"
+    if kind == "item":
+        return f"{text(expr[1])}[{text(expr[2])}]"
+    if kind == "call":
+        return f"{text(expr[1])}()"
+    return "?"
+
+
+def _label(access: Access) -> str:
+    op, target = access.op, access.target
+    if op == "call" or target is None:
+        return {"read": "read item", "write": "write item", "delete": "delete item",
+                "contains": "test membership"}.get(op, "")  # fmt: skip
+    name = text(target)
+    if target[0] == "item" and target[1] is None:
+        name = "item"
+    elif target[0] == "attr" and target[1] is None:
+        name = f".{target[2]}"
+    if op == "contains":
+        return f"test {text(target[2])} in {text(target[1])}"
+    return f"{op} {name}"
+
+
+# --- stack depths ------------------------------------------------------------------------------
+
+
+def _arg(ins):
+    return ins.arg if ins.opcode >= dis.HAVE_ARGUMENT else None
+
+
+def _effect(ins, jump: bool) -> int | None:
+    try:
+        return dis.stack_effect(ins.opcode, _arg(ins), jump=jump)
+    except (ValueError, TypeError):
+        return None
+
+
+def _depths(instructions, code) -> dict[int, int]:
+    """Stack depth before each reachable instruction (offset -> depth)."""
+    at = {ins.offset: i for i, ins in enumerate(instructions)}
+    depth: dict[int, int] = {}
+    work: list[tuple[int, int]] = [(0, 0)]
+    try:
+        table = dis._parse_exception_table(code)  # private, but stable since 3.11
+    except Exception:  # noqa: BLE001 - without it, handlers are just unknown
+        table = []
+    for entry in table:
+        work.append((entry.target, entry.depth + (1 if entry.lasti else 0) + 1))
+    while work:
+        offset, d = work.pop()
+        i = at.get(offset)
+        while i is not None and offset not in depth:
+            depth[offset] = d
+            ins = instructions[i]
+            if ins.opcode in _JUMPS and isinstance(ins.argval, int):
+                jumped = _effect(ins, True)
+                if jumped is not None and ins.argval not in depth:
+                    work.append((ins.argval, d + jumped))
+            if ins.opname in _TERMINATORS:
+                break
+            after = _effect(ins, False)
+            if after is None:
+                break
+            d += after
+            i += 1
+            offset = instructions[i].offset if i < len(instructions) else None
+            if offset is None:
+                break
+    return depth
+
+
+# --- the abstract stack ------------------------------------------------------------------------
+
+
+def _pop(stack, n=1):
+    out = []
+    for _ in range(n):
+        out.append(stack.pop() if stack else None)
+    out.reverse()
+    return out
+
+
+def analyze(code: types.CodeType) -> dict[int, Access]:
+    """offset -> Access for every instruction that touches something outside the frame."""
+    instructions = list(dis.get_instructions(code))
+    depths = _depths(instructions, code)
+    out: dict[int, Access] = {}
+    stack: list = []
+    fresh = True  # the next instruction starts a block: slots unknown
+    precall = False
+    targets = {ins.argval for ins in instructions if ins.opcode in _JUMPS}
+    for ins in instructions:
+        offset = ins.offset
+        if offset not in depths:
+            fresh = True
+            continue
+        # 3.11 counts a call's pops on PRECALL (-n) and CALL (-1); we pop them all on CALL
+        checked = not precall
+        if fresh or offset in targets or (checked and len(stack) != depths[offset]):
+            stack = [None] * depths[offset]
+        fresh = ins.opname in _TERMINATORS
+        precall = ins.opname == "PRECALL"
+        access = _step(ins, stack)
+        if access is not None:
+            access.label = _label(access)
+            out[offset] = access
+    return out
+
+
+def _call_access(callee, args) -> Access:
+    return Access("call", callee, tuple(args))
+
+
+def _step(ins, stack) -> Access | None:  # noqa: C901 - one branch per opcode family
+    name, arg, argval = ins.opname, ins.arg, ins.argval
+    push = stack.append
+    if name.startswith("LOAD_FAST"):
+        if isinstance(argval, tuple):
+            push(("local", argval[0]))
+            push(("local", argval[1]))
+        else:
+            push(("local", argval))
+        return None
+    if name in ("LOAD_CONST", "LOAD_SMALL_INT", "LOAD_COMMON_CONSTANT"):
+        push(("const", argval))
+        return None
+    if name in ("LOAD_GLOBAL", "LOAD_NAME"):
+        expr = ("global", argval)
+        if name == "LOAD_GLOBAL" and arg is not None and arg & 1:
+            push(NULL)
+        push(expr)
+        return Access("read", expr)
+    if name in ("LOAD_DEREF", "LOAD_CLASSDEREF", "LOAD_FROM_DICT_OR_DEREF"):
+        if name == "LOAD_FROM_DICT_OR_DEREF":
+            _pop(stack)
+        expr = ("deref", argval)
+        push(expr)
+        return Access("read", expr)
+    if name == "LOAD_ATTR" or name == "LOAD_METHOD":
+        (base,) = _pop(stack)
+        method = name == "LOAD_METHOD" or (sys.version_info >= (3, 12) and arg & 1)
+        if method:
+            push(("method", base, argval))
+            push(("self", base))
+            return Access("read", ("attr", base, argval))
+        expr = ("attr", base, argval)
+        push(expr)
+        return Access("read", expr)
+    if name == "LOAD_SPECIAL":  # 3.14+: __enter__/__exit__ of a with statement
+        (base,) = _pop(stack)
+        which = "__exit__" if arg == 1 else "__enter__"
+        push(("method", base, which))
+        push(("self", base))
+        return None
+    if name == "BEFORE_WITH":  # 3.11-3.13
+        (base,) = _pop(stack)
+        push(("method", base, "__exit__"))
+        push(None)
+        return _call_access(("attr", base, "__enter__"), ())
+    if name in ("STORE_ATTR", "DELETE_ATTR"):
+        if name == "STORE_ATTR":
+            base, _value = _pop(stack, 2)[::-1]
+        else:
+            (base,) = _pop(stack)
+        return Access("write" if name == "STORE_ATTR" else "delete", ("attr", base, argval))
+    if name in ("STORE_GLOBAL", "STORE_NAME", "STORE_DEREF"):
+        _pop(stack)
+        kind = "deref" if name == "STORE_DEREF" else "global"
+        return Access("write", (kind, argval))
+    if name in ("DELETE_GLOBAL", "DELETE_NAME", "DELETE_DEREF"):
+        kind = "deref" if name == "DELETE_DEREF" else "global"
+        return Access("delete", (kind, argval))
+    if name in ("BINARY_SUBSCR",) or (name == "BINARY_OP" and ins.argrepr == "[]"):
+        container, key = _pop(stack, 2)
+        expr = ("item", container, key)
+        push(expr)
+        return Access("read", expr)
+    if name == "BINARY_SLICE":
+        container, _, _ = _pop(stack, 3)
+        push(None)
+        return Access("read", ("item", container, None))
+    if name == "STORE_SUBSCR":
+        _value, container, key = _pop(stack, 3)
+        return Access("write", ("item", container, key))
+    if name == "STORE_SLICE":
+        _value, container, _, _ = _pop(stack, 4)
+        return Access("write", ("item", container, None))
+    if name == "DELETE_SUBSCR":
+        container, key = _pop(stack, 2)
+        return Access("delete", ("item", container, key))
+    if name == "CONTAINS_OP":
+        needle, container = _pop(stack, 2)
+        push(None)
+        return Access("contains", ("item", container, needle))
+    if name in ("CALL", "CALL_KW"):
+        extra = 1 if name == "CALL_KW" else 0
+        items = _pop(stack, arg + 2 + extra)
+        head, args = items[:2], items[2:len(items) - extra]
+        callee = None
+        for slot in head:
+            if slot is not None and slot[0] == "method":
+                callee = ("attr", slot[1], slot[2])
+        if callee is None:
+            real = [s for s in head if s is not None and s[0] not in ("null", "self")]
+            if len(real) == 1:
+                callee = real[0]
+                if head[0] is not None and head[0][0] not in ("null", "self") and (
+                        head[1] is not None and head[1][0] not in ("null", "self")):
+                    callee = None  # 3.11's [callable, self] of a bound method: ambiguous
+        push(("call", callee))
+        return _call_access(callee, args)
+    if name == "PUSH_NULL":
+        push(NULL)
+        return None
+    if name == "COPY":
+        push(stack[-arg] if len(stack) >= arg else None)
+        return None
+    if name == "SWAP":
+        if len(stack) >= arg:
+            stack[-1], stack[-arg] = stack[-arg], stack[-1]
+        return None
+    if name in ("POP_TOP", "STORE_FAST", "POP_JUMP_IF_FALSE", "POP_JUMP_IF_TRUE",
+                "POP_JUMP_IF_NONE", "POP_JUMP_IF_NOT_NONE", "POP_JUMP_FORWARD_IF_FALSE",
+                "POP_JUMP_FORWARD_IF_TRUE", "POP_JUMP_BACKWARD_IF_FALSE",
+                "POP_JUMP_BACKWARD_IF_TRUE", "POP_JUMP_FORWARD_IF_NONE",
+                "POP_JUMP_FORWARD_IF_NOT_NONE", "POP_JUMP_BACKWARD_IF_NONE",
+                "POP_JUMP_BACKWARD_IF_NOT_NONE", "RETURN_VALUE"):  # fmt: skip
+        _pop(stack)
+        return None
+    if name in ("STORE_FAST_STORE_FAST", "POP_ITER"):
+        _pop(stack, 2 if name == "STORE_FAST_STORE_FAST" else 1)
+        return None
+    if name == "STORE_FAST_LOAD_FAST":
+        _pop(stack)
+        push(("local", argval[1] if isinstance(argval, tuple) else argval))
+        return None
+    if name in ("NOP", "RESUME", "CACHE", "EXTENDED_ARG", "PRECALL", "KW_NAMES", "NOT_TAKEN",
+                "RETURN_CONST", "JUMP_FORWARD", "JUMP_BACKWARD", "JUMP_BACKWARD_NO_INTERRUPT",
+                "JUMP", "JUMP_NO_INTERRUPT", "MAKE_CELL", "COPY_FREE_VARS"):  # fmt: skip
+        return None
+    if name in ("BINARY_OP", "COMPARE_OP", "IS_OP", "CALL_INTRINSIC_2", "FORMAT_WITH_SPEC"):
+        _pop(stack, 2)
+        push(None)
+        return None
+    if name in ("UNARY_NEGATIVE", "UNARY_NOT", "UNARY_INVERT", "TO_BOOL", "FORMAT_SIMPLE",
+                "CONVERT_VALUE", "CALL_INTRINSIC_1", "LIST_TO_TUPLE", "GET_LEN_X"):  # fmt: skip
+        _pop(stack)
+        push(None)
+        return None
+    if name == "GET_ITER":
+        (source,) = _pop(stack)
+        push(("iter", source))
+        return None
+    if name == "FOR_ITER":
+        push(None)
+        return None
+    if name in ("BUILD_TUPLE", "BUILD_LIST", "BUILD_SET", "BUILD_STRING"):
+        _pop(stack, arg)
+        push(None)
+        return None
+    if name in ("LIST_APPEND", "SET_ADD", "LIST_EXTEND", "SET_UPDATE", "DICT_UPDATE",
+                "DICT_MERGE"):  # fmt: skip
+        _pop(stack)
+        return None
+    # Anything else: trust only the depth.
+    effect = _effect(ins, False)
+    if effect is None:
+        stack[:] = []
+        return None
+    depth = max(len(stack) + effect, 0)
+    stack[:] = [None] * depth
+    return None
+
+
+# --- in a running frame ------------------------------------------------------------------------
+
+_MISSING = object()
+MISSING = _MISSING  # what resolve() gives for a location it cannot read safely
+_SAFE_KEYS = (str, int, bytes, bool, type(None), float)
+
+
+def safe_getattr(obj, name: str):
+    """``obj.name`` without running learner code (properties, ``__getattr__``), or _MISSING."""
+    try:
+        attrs = object.__getattribute__(obj, "__dict__")
+    except (AttributeError, TypeError):
+        attrs = None
+    if isinstance(attrs, dict) and name in attrs:
+        return attrs[name]
+    for klass in type(obj).__mro__:
+        found = klass.__dict__.get(name, _MISSING)
+        if found is _MISSING:
+            continue
+        kind = type(found)
+        if kind.__name__ in ("member_descriptor", "getset_descriptor"):
+            try:
+                return found.__get__(obj, type(obj))
+            except Exception:  # noqa: BLE001 - an unset slot
+                return _MISSING
+        if hasattr(kind, "__set__") or hasattr(kind, "__delete__"):
+            return _MISSING  # a property: running it could have side effects
+        if isinstance(obj, type) or isinstance(obj, types.ModuleType):
+            return found
+        if hasattr(kind, "__get__"):
+            try:
+                return found.__get__(obj, type(obj))
+            except Exception:  # noqa: BLE001
+                return _MISSING
+        return found
+    if isinstance(obj, types.ModuleType) and isinstance(attrs, dict):
+        return attrs.get(name, _MISSING)
+    return _MISSING
+
+
+def resolve(expr, frame, depth: int = 0):
+    """The object ``expr`` denotes in ``frame`` right now, or _MISSING."""
+    if expr is None or depth > 8:
+        return _MISSING
+    kind = expr[0]
+    if kind == "local" or kind == "deref":
+        try:
+            return frame.f_locals.get(expr[1], _MISSING)
+        except Exception:  # noqa: BLE001
+            return _MISSING
+    if kind == "const":
+        return expr[1]
+    if kind == "global":
+        value = frame.f_globals.get(expr[1], _MISSING)
+        if value is _MISSING:
+            builtins = frame.f_builtins
+            value = builtins.get(expr[1], _MISSING) if isinstance(builtins, dict) else _MISSING
+        return value
+    if kind == "attr":
+        base = resolve(expr[1], frame, depth + 1)
+        return _MISSING if base is _MISSING else safe_getattr(base, expr[2])
+    if kind == "item":
+        base = resolve(expr[1], frame, depth + 1)
+        key = resolve(expr[2], frame, depth + 1)
+        if base is _MISSING or key is _MISSING:
+            return _MISSING
+        return safe_getitem(base, key)
+    return _MISSING
+
+
+def safe_getitem(container, key):
+    if type(container) in (dict, list, tuple) and isinstance(key, _SAFE_KEYS):
+        try:
+            return container[key]
+        except (KeyError, IndexError, TypeError):
+            return _MISSING
+    return _MISSING
+
+
+def missing(value) -> bool:
+    return value is _MISSING
+
+
+def short_repr(value, width: int = 24) -> str:
+    """A value as a learner reads it in a narrow cell: ``0``, ``'/'``, ``[1, 2]``, ``<Account>``."""
+    if value is _MISSING:
+        return "?"
+    if type(value).__name__ == "deque" and len(value) <= 8:
+        text_ = repr(list(value))
+    elif isinstance(value, (int, float, str, bytes, bool, type(None))):
+        text_ = repr(value)
+    elif isinstance(value, (list, tuple, set, dict, frozenset)) and len(value) <= 8:
+        try:
+            text_ = repr(value)
+        except Exception:  # noqa: BLE001 - a learner's __repr__ may raise
+            text_ = f"<{type(value).__name__}>"
+    elif isinstance(value, (list, tuple, set, dict, frozenset)) or type(value).__name__ == "deque":
+        text_ = f"<{type(value).__name__} of {len(value)}>"
+    else:
+        text_ = f"<{type(value).__name__}>"
+    return text_ if len(text_) <= width else text_[: width - 1] + "\u2026"
