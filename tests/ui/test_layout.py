@@ -95,3 +95,25 @@ async def test_notifications_are_short_never_pile_up_and_hints_go_under_the_task
         assert rack.styles.align_vertical == "top"
         (toast,) = rack.query("Toast")
         assert toast.region.bottom <= 6, "the toast stays over the title and task, not the editor"
+
+
+async def test_the_first_line_of_the_results_is_one_line_at_60_columns() -> None:
+    from dataclasses import replace
+
+    from tutor.verdict import TestResult
+
+    verdict = lost_update_verdict()
+    verdict = replace(verdict, tests=[TestResult(
+        "test_downloads_are_in_flight_together_and_all_done_on_return", "failed", "")])
+    app = make_app()
+    async with app.run_test(size=(60, 20)) as pilot:
+        screen = await open_exercise(pilot, "counter-race")
+        screen.show_verdict(verdict)
+        await pilot.pause()
+        headline = screen.query_one("#verdict-headline", Static)
+        assert headline.size.height == 1 and headline.region.right <= 60
+        frame = "\n".join(  # the frame as drawn
+            "".join(segment.text for segment in strip)
+            for strip in app.screen._compositor.render_strips()
+        )
+        assert "✗ Failed · race · test_downloads_are_in_flight" in frame and "…" in frame

@@ -17,7 +17,10 @@ async def test_the_explanation_leads_and_the_conflict_is_marked_everywhere() -> 
         screen = await open_exercise(pilot, "counter-race")
         screen.show_verdict(lost_update_verdict(coverage={"schedules": 37, "complete": True}))
         await pilot.pause()
-        summary = str(screen.query_one("#verdict-summary", Static).render()).splitlines()
+        headline = screen.query_one("#verdict-headline", Static)
+        assert headline.size.height == 1, "the headline is one line, cut with an ellipsis"
+        summary = [str(headline.render())] + str(
+            screen.query_one("#verdict-summary", Static).render()).splitlines()
         assert summary[1].startswith("T1 and T2 both read")
         assert "Look at line 14" in summary[-1] and "proved: all 37" in summary[-1]
         assert "check(state)" not in "\n".join(summary)

@@ -31,7 +31,8 @@ async def _wait_for_check(pilot, screen: ExerciseScreen) -> None:
 
 
 def _summary(screen: ExerciseScreen) -> str:
-    return str(screen.query_one("#verdict-summary", Static).render())
+    return "\n".join(str(screen.query_one(f"#verdict-{part}", Static).render())
+                     for part in ("headline", "summary"))
 
 
 async def test_failing_check_shows_the_race_then_the_typed_fix_passes() -> None:

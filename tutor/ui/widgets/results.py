@@ -59,17 +59,26 @@ def headline_text(verdict: Verdict) -> Text:
     return text
 
 
-def summary_text(verdict: Verdict) -> Text:
-    """The headline, the lead sentence, then where to look and the explorer's coverage."""
-    text = headline_text(verdict)
-    text.no_wrap = False
-    if verdict.status != "passed" or coverage_of(verdict):
-        text.append("\n")
-        text.append(lead(verdict), style="bold" if verdict.status != "passed" else "")
+def body_text(verdict: Verdict) -> Text:
+    """Under the headline: the lead sentence, then where to look and the explorer's coverage."""
+    text = Text()
+    if verdict.status != "passed":
+        text.append(lead(verdict), style="bold")
     hints = [look_at(explanation_of(verdict)), coverage_text(coverage_of(verdict))]
     shown = [hint for hint in hints if hint]
     if shown:
-        text.append("\n" + " · ".join(shown), style="dim")
+        text.append(("\n" if text else "") + " · ".join(shown), style="dim")
+    return text
+
+
+def summary_text(verdict: Verdict) -> Text:
+    """The headline line, then the body (as the panel shows them, one above the other)."""
+    text = headline_text(verdict)
+    text.no_wrap = False
+    body = body_text(verdict)
+    if body:
+        text.append("\n")
+        text.append_text(body)
     return text
 
 
@@ -90,6 +99,7 @@ class ResultsPanel(Vertical):
         max-height: 5;
         padding: 0 1;
     }
+    ResultsPanel #verdict-headline { width: 1fr; text-wrap: nowrap; text-overflow: ellipsis; }
     ResultsPanel #verdict-summary { width: 1fr; }
     ResultsPanel ContentSwitcher { height: 1fr; }
     ResultsPanel #details { height: 1fr; border: none; padding: 0 1; }
@@ -103,6 +113,7 @@ class ResultsPanel(Vertical):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="verdict-scroll"):
+            yield Static("", id="verdict-headline")
             yield Static("", id="verdict-summary")
         with ContentSwitcher(initial="timeline", id="result-views"):
             yield Timeline(id="timeline")
@@ -122,14 +133,16 @@ class ResultsPanel(Vertical):
     def show_progress(self, message: str) -> None:
         """A check is running (or was cancelled): a one-line message instead of a verdict."""
         self.verdict = None
-        self.query_one("#verdict-summary", Static).update(Text(message, style="italic"))
+        self.query_one("#verdict-headline", Static).update(Text(message, style="italic"))
+        self.query_one("#verdict-summary", Static).update("")
         self.timeline.show_steps([])
         self.details.load_text("")
         self.query_one(ContentSwitcher).display = False
 
     def show_verdict(self, verdict: Verdict) -> None:
         self.verdict = verdict
-        self.query_one("#verdict-summary", Static).update(summary_text(verdict))
+        self.query_one("#verdict-headline", Static).update(headline_text(verdict))
+        self.query_one("#verdict-summary", Static).update(body_text(verdict))
         failure = verdict.failure
         accesses = accesses_of(explanation_of(verdict))
         steps = steps_from(failure.timeline if failure else None, accesses)
