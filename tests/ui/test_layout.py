@@ -6,7 +6,7 @@ from __future__ import annotations
 from explained_verdicts import lost_update_verdict
 from textual.widgets import OptionList, Static
 from textual.widgets._toast import ToastRack
-from ui_helpers import make_app, open_exercise, settle
+from ui_helpers import make_app, open_exercise, settle, wait_until
 
 from tutor.ui.screens.help import HelpScreen
 from tutor.ui.screens.timeline_view import TimelineScreen
@@ -117,3 +117,20 @@ async def test_the_first_line_of_the_results_is_one_line_at_60_columns() -> None
             for strip in app.screen._compositor.render_strips()
         )
         assert "✗ Failed · race · test_downloads_are_in_flight" in frame and "…" in frame
+
+
+async def test_at_60_columns_every_footer_key_is_whole() -> None:
+    from textual.widgets._footer import FooterKey
+
+    app = make_app()
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(pilot)
+        for opened in ("map", "exercise"):
+            if opened == "exercise":
+                await open_exercise(pilot, "counter-race")
+            await wait_until(pilot, lambda: all(
+                k.region.width > 0 for k in app.screen.query(FooterKey)))
+            keys = list(app.screen.query(FooterKey))
+            assert max(k.region.right for k in keys) <= 60, opened
+            shown = {k.key_display or k.key for k in keys}
+            assert "f1" in shown, f"the help key is visible on the {opened} at 60 columns"

@@ -12,10 +12,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from tutor.ui.glyphs import STATUS_MARK, STATUS_STYLE, difficulty_stars, progress_bar
+from tutor.ui.widgets.footer import TutorFooter
 
 if TYPE_CHECKING:
     from tutor.course import Course, Exercise, Lesson
@@ -67,7 +68,7 @@ class CourseMapScreen(Screen[None]):
         yield Static(self._title_text(), id="map-title", classes="title-bar")
         yield Static("Loading progress...", id="map-progress")
         yield OptionList(*self._options(), id="map-list")
-        yield Footer(compact=True)
+        yield TutorFooter()
 
     def _title_text(self) -> Text:
         text = Text(self.course.title, style="bold")

@@ -9,7 +9,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
+
+from tutor.ui.widgets.footer import TutorFooter
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -28,7 +30,7 @@ class ConfirmScreen(ModalScreen[bool]):
         with Vertical(classes="dialog"):
             yield Static(Text(self.question), classes="dialog-question")
             yield Static("[b]y[/b] yes    [b]n[/b] no", classes="dialog-keys")
-        yield Footer(compact=True)
+        yield TutorFooter()
 
     def action_answer(self, answer: bool) -> None:
         self.dismiss(answer)

@@ -10,49 +10,39 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.message import Message
-from textual.widgets import Footer, Static, TextArea
+from textual.widgets import TextArea
 
 from tutor.course import Exercise
 from tutor.failure_text import conflict_lines
 from tutor.ui.base import TutorScreen
-from tutor.ui.glyphs import STATUS_STYLE, difficulty_stars
+from tutor.ui.checking import CheckDone, run_check
 from tutor.ui.screens import exercise_actions
 from tutor.ui.widgets.code_editor import CodeEditor, MarkKind
+from tutor.ui.widgets.footer import TutorFooter
 from tutor.ui.widgets.results import ResultsPanel
 from tutor.ui.widgets.status_line import StatusLine
 from tutor.ui.widgets.task_pane import TaskPane
 from tutor.ui.widgets.timeline import Timeline
+from tutor.ui.widgets.title_bar import ExerciseTitle
 from tutor.ui.working_copy import News, WorkingCopyKeeper
 from tutor.verdict import Verdict
 
 WATCH_INTERVAL_S = 1.0
 PROGRESS_INTERVAL_S = 0.5
-PANES = ("task", "timeline", "details")
-
-
-@dataclass
-class CheckDone(Message):
-    """The check worker finished: a verdict, or the grader's own error, or a cancel."""
-
-    verdict: Verdict | None
-    cancelled: bool = False
-    error: str = ""
 
 
 class ExerciseScreen(exercise_actions.ExerciseActions, TutorScreen[None]):
     """Edit, check, read hints; the results pane replaces the task pane after a check."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back", tooltip="Leave the editor; elsewhere: save, go back"),
+        Binding("escape", "back", "Back", show=False,
+                tooltip="Leave the editor; elsewhere: save, go back"),
         Binding("ctrl+r,f5", "check", "Check", key_display="^r",
                 tooltip="Grade your code with the hidden tests (again: cancel)"),
         Binding("ctrl+g,f2", "hint", "Hint", key_display="^g", tooltip="Show the next hint"),
@@ -86,12 +76,12 @@ class ExerciseScreen(exercise_actions.ExerciseActions, TutorScreen[None]):
 
     def compose(self) -> ComposeResult:
         state = self.tutor.state
-        yield Static("", id="exercise-title", classes="title-bar")
+        yield ExerciseTitle(self.exercise, id="exercise-title")
         yield TaskPane(self.exercise.task_text(), state.hints_used(self.exercise.id), id="task")
         yield ResultsPanel(id="results")
         yield CodeEditor(quiet=self.tutor.quiet, id="editor")
         yield StatusLine(id="status-line")
-        yield Footer(compact=True)
+        yield TutorFooter()
 
     def on_mount(self) -> None:
         self.keeper = WorkingCopyKeeper(self.tutor.state, self.exercise.id, self.editor)
@@ -122,12 +112,8 @@ class ExerciseScreen(exercise_actions.ExerciseActions, TutorScreen[None]):
         return self.query_one("#status-line", StatusLine)
 
     def update_title(self) -> None:
-        ex = self.exercise
-        status = self.tutor.state.status(ex.id)
-        title = Text(ex.title, style="bold", no_wrap=True, overflow="ellipsis")
-        title.append(f"  {ex.kind} · {difficulty_stars(ex.difficulty)} · ")
-        title.append(status, style=STATUS_STYLE.get(status, ""))
-        self.query_one("#exercise-title", Static).update(title)
+        status = self.tutor.state.status(self.exercise.id)
+        self.query_one("#exercise-title", ExerciseTitle).show_status(status)
 
     def _show_mode(self) -> None:
         self.status.mode = "auto-check on" if self.auto_check else "watching the file"
@@ -192,14 +178,7 @@ class ExerciseScreen(exercise_actions.ExerciseActions, TutorScreen[None]):
     @work(thread=True, exclusive=True, group="check", exit_on_error=False)
     def _grade(self, path: Path, cancel: threading.Event) -> None:
         """Runs in a thread: grading blocks on a child process, never on the event loop."""
-        try:
-            from tutor.grading import grade
-
-            verdict = grade(self.exercise, path, cancel=cancel)
-        except Exception as exc:  # noqa: BLE001 - shown to the learner, not a crash
-            self.post_message(CheckDone(None, error=f"{type(exc).__name__}: {exc}"))
-            return
-        self.post_message(CheckDone(verdict, cancelled=cancel.is_set()))
+        self.post_message(run_check(self.exercise, path, cancel))
 
     @on(CheckDone)
     def _check_done(self, message: CheckDone) -> None:

@@ -18,7 +18,9 @@ from textual.containers import VerticalScroll
 from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Static
+from textual.widgets import Static
+
+from tutor.ui.widgets.footer import TutorFooter
 
 SCREEN_NAMES = {
     "course-map": "Course map",
@@ -122,7 +124,7 @@ class HelpScreen(ModalScreen[None]):
                                    + [("ctrl+p", "Command palette: find any action, "
                                        "exercise or lesson by name")]))
             yield Static(Text(GENERAL_NOTES, style="dim"))
-        yield Footer(compact=True)
+        yield TutorFooter()
 
     def action_close(self) -> None:
         self.dismiss()

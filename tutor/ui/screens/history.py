@@ -18,11 +18,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from tutor.history import REASON_TEXT, Version
 from tutor.ui.base import TutorScreen
+from tutor.ui.widgets.footer import TutorFooter
 
 STARTER_ID = "starter"
 
@@ -81,7 +82,7 @@ class HistoryScreen(TutorScreen[HistoryChoice | None]):
         yield OptionList(*options, id="version-list")
         with VerticalScroll(id="version-diff"):
             yield Static("", id="diff-text")
-        yield Footer(compact=True)
+        yield TutorFooter()
 
     def on_mount(self) -> None:
         option_list = self.query_one("#version-list", OptionList)

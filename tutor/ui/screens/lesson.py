@@ -11,10 +11,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Markdown, OptionList, Static
+from textual.widgets import Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tutor.ui.glyphs import difficulty_stars
+from tutor.ui.widgets.footer import TutorFooter
 from tutor.ui.widgets.questions import QuestionCard, QuestionsPanel
 
 if TYPE_CHECKING:
@@ -77,7 +78,7 @@ class LessonScreen(Screen[None]):
             if self.lesson.questions:
                 yield QuestionsPanel(self.lesson.id, self.lesson.questions, self._answers())
         yield OptionList(*self._options(), id="lesson-exercises")
-        yield Footer(compact=True)
+        yield TutorFooter()
 
     def _options(self) -> list[Option]:
         if not self.exercises:

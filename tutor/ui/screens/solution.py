@@ -11,7 +11,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer, Static, TextArea
+from textual.widgets import ContentSwitcher, Static, TextArea
+
+from tutor.ui.widgets.footer import TutorFooter
 
 
 def unified_diff(yours: str, solution: str) -> str:
@@ -51,7 +53,7 @@ class SolutionScreen(Screen[None]):
             with VerticalScroll(id="diff"):
                 yield Static(Syntax(self.diff_text, "diff", theme="ansi_dark",
                                     background_color="default", word_wrap=True))
-        yield Footer(compact=True)
+        yield TutorFooter()
 
     def _viewer(self, text: str, id: str, title: str) -> TextArea:
         viewer = TextArea.code_editor(

@@ -13,10 +13,11 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from tutor.timeline_model import Step
 from tutor.ui.base import TutorScreen
+from tutor.ui.widgets.footer import TutorFooter
 from tutor.ui.widgets.timeline import Timeline
 
 
@@ -52,7 +53,7 @@ class TimelineScreen(TutorScreen[int | None]):
                           no_wrap=True, overflow="ellipsis"), classes="title-bar")
         yield Timeline(id="full-timeline")
         yield Static("", id="step-detail")
-        yield Footer(compact=True)
+        yield TutorFooter()
 
     def on_mount(self) -> None:
         timeline = self.query_one(Timeline)
