@@ -162,6 +162,14 @@ def _primitive_call(obj, method: str) -> tuple:
 
 def conflicts(a: tuple, b: tuple) -> bool:
     """Do two footprints touch one location, one of them writing?"""
+    if len(a) == 1 and len(b) == 1:  # the usual case, spelled out (the same answer)
+        (loc_a, w_a), (loc_b, w_b) = a[0], b[0]
+        if not (w_a or w_b):
+            return False
+        if loc_a == loc_b or loc_a == WILD or loc_b == WILD:
+            return True
+        return (loc_a[0] == "item" and loc_b[0] == "item" and loc_a[1] == loc_b[1]
+                and (loc_a[2] == "*" or loc_b[2] == "*"))  # fmt: skip
     for loc_a, w_a in a:
         for loc_b, w_b in b:
             if not (w_a or w_b):
@@ -177,6 +185,8 @@ def conflicts(a: tuple, b: tuple) -> bool:
 
 
 # --- the exploration tree ---------------------------------------------------------------------
+
+_NO_SLEEP: dict = {}  # shared by every node nobody slept at; a node's sleep set is never changed
 
 
 class Node:
@@ -194,8 +204,20 @@ class Node:
         self.devs = devs  # departures from the default policy before this decision
         self.sleep = sleep  # {thread: True}: asleep when the decision was first reached
         self.done: list[int] = []  # alternatives started, in order
-        self.backtrack: set[int] = set()
-        self.exact: dict[int, bool] = {}  # thread -> did its step there do only what it declared
+        self.backtrack: set[int] | None = None  # alternatives queued (None: none yet)
+        #: thread -> did its step there do only what it declared (None: no step yet)
+        self.exact: dict[int, bool] | None = None
+
+    def mark(self, thread: int, exact: bool) -> None:
+        """Note how ``thread``'s step here went: ``exact`` only the first time, a step that did
+        more than it declared (``exact=False``) always."""
+        table = self.exact
+        if table is None:
+            self.exact = {thread: exact}
+        elif not exact:
+            table[thread] = False
+        elif thread not in table:
+            table[thread] = True
 
     def path(self) -> list[tuple[Node, int]]:
         """(ancestor, the thread chosen there) from the first decision down to this node."""
@@ -260,11 +282,15 @@ class Dpor:
         return self.queue[0][0] if self.queue else -1
 
     def _push(self, node: Node, thread: int) -> None:
-        if thread in node.done or thread in node.backtrack:
+        backtrack = node.backtrack
+        if thread in node.done or (backtrack is not None and thread in backtrack):
             return
         if thread in node.sleep:
             return  # covered by an alternative explored before this node was reached
-        node.backtrack.add(thread)
+        if backtrack is None:
+            node.backtrack = {thread}
+        else:
+            backtrack.add(thread)
         devs = node.devs + (thread != node.default)
         self.seq += 1
         heapq.heappush(self.queue, (devs, self.seq, node, thread))
@@ -280,43 +306,49 @@ class Dpor:
 
     def choose(self, run, cur, cands):
         k = self.k
-        self.k += 1
+        self.k = k + 1
         default = default_choice(cur, cands)
-        idx = tuple(t.index for t in cands)
+        first = default.index
+        idx = tuple([t.index for t in cands])
         state = run.dpor_state
         if k < len(self.prefix):
             node, want = self.prefix[k]
             if node.cands != idx or want not in idx:
                 self.diverged = True
                 self.complete_possible = False
-                want = default.index
+                want = first
         elif k == len(self.prefix) and self.branch is not None:
             node = self.branch
             if node.cands != idx:
                 self.diverged = True
                 self.complete_possible = False
-            want = self.branch_thread if self.branch_thread in idx else default.index
+            want = self.branch_thread if self.branch_thread in idx else first
             state.child_sleep(node, want)
         else:
-            awake = [t for t in idx if t not in state.sleep]
-            node = Node(self.node, self.chosen, k, idx, default.index, self.devs,
-                        dict.fromkeys(state.sleep, True))
+            asleep = state.sleep
+            node = Node(self.node, self.chosen, k, idx, first, self.devs,
+                        dict.fromkeys(asleep, True) if asleep else _NO_SLEEP)
             if self.root is None:
                 self.root = node
-            if not awake:
-                want = default.index
-                state.blocked_by_sleep = True
-                run.prune()  # every way on repeats an interleaving explored already
+            if not asleep or first not in asleep:
+                want = first
             else:
-                want = default.index if default.index in awake else min(
-                    awake, key=lambda t: (t != default.index, self.order_key(t)))
+                awake = [t for t in idx if t not in asleep]
+                if not awake:
+                    want = first
+                    state.blocked_by_sleep = True
+                    run.prune()  # every way on repeats an interleaving explored already
+                else:
+                    want = min(awake, key=lambda t: (t != first, self.order_key(t)))
             node.done.append(want)
             state.child_sleep(node, want)
-        if want != default.index:
+        if want != first:
             self.devs += 1
         self.node = node
         self.chosen = want
         state.decision = node
+        if want == first:
+            return default
         for t in cands:
             if t.index == want:
                 return t
@@ -357,9 +389,13 @@ class RunState:
         an alternative already started, and is independent of ``chosen``'s step. Their steps'
         footprints are taken from this schedule (the same steps, as the path to the node is
         replayed exactly), so object identities match."""
+        if not node.sleep and len(node.done) == 1 and node.done[0] == chosen:
+            self.sleep = {}  # the first way on from a node nobody slept at: nobody sleeps
+            return
         fp = self.pending.get(chosen, ((WILD, True),))
         sleep = {}
-        entries = list(node.sleep.items()) + [(t, node.exact.get(t, False)) for t in node.done]
+        known = node.exact or {}
+        entries = list(node.sleep.items()) + [(t, known.get(t, False)) for t in node.done]
         for t, exact in entries:
             if t == chosen or t in sleep or not exact:
                 continue  # a step that did more than it declared is never put to sleep
@@ -393,7 +429,9 @@ class RunState:
         """``thread`` parks before a step with footprint ``fp``: check it against the past."""
         self.pending[thread] = fp
         if fp:
-            self._check_pending(thread, fp)
+            race = self._last_dependent(fp, thread)
+            if race is not None:
+                self._backtrack(None, race, thread)
 
     def execute(self, thread: int, run) -> None:
         """``thread`` runs its pending step now (it was chosen at a scheduling point)."""
@@ -405,26 +443,32 @@ class RunState:
             # accesses, if any turn up on the way, are added as a step of their own)
             self.current = None
             if node is not None:
-                node.exact.setdefault(thread, True)
+                node.mark(thread, True)
             if thread in self.sleep:
                 del self.sleep[thread]
             self.empty_thread = thread
             self.empty_node = node
             return
-        clock = self.clock(thread)
-        self._tick(thread, clock)
+        clock = self.clocks.get(thread)
+        if clock is None:
+            clock = self.clocks[thread] = []
+        while len(clock) <= thread:
+            clock.append(0)
+        clock[thread] += 1
         event = Event(thread, None, fp, node)
-        index = len(self.events)
-        self.events.append(event)
+        events = self.events
+        index = len(events)
+        events.append(event)
         self.current = index
         for loc, write in fp:
             self._join(clock, loc, write, thread, index)
-        event.clock = list(clock)
+        event.clock = clock[:]
         for loc, write in fp:
             self._note(loc, write, thread, index)
         if node is not None:
-            node.exact.setdefault(thread, True)
-        self._check_parked(run, thread, fp, index)
+            node.mark(thread, True)
+        if len(self.pending) > 1:  # someone else is parked
+            self._check_parked(run, thread, fp, index)
         if self.sleep:
             for t in [t for t, tfp in self.sleep.items() if t == thread or tfp is None
                       or conflicts(tfp, fp)]:
@@ -448,7 +492,7 @@ class RunState:
                 return
         event.fp = event.fp + ((loc, write),)
         if event.node is not None:
-            event.node.exact[thread] = False  # its step does more than it said
+            event.node.mark(thread, False)  # its step does more than it said
         # an earlier step of another thread that this access races with
         race = self._last_dependent(((loc, write),), thread, before=index)
         if race is not None:
@@ -471,7 +515,8 @@ class RunState:
     def _related(self, loc, write: bool, thread: int, limit: int) -> list[int]:
         """Earlier steps of other threads that touched ``loc`` in a conflicting way (the
         latest per thread is enough: a thread's own steps are ordered)."""
-        out = [i for t, i in self.wild.items() if t != thread and i < limit]
+        wild = self.wild
+        out = [i for t, i in wild.items() if t != thread and i < limit] if wild else []
         if loc == WILD:
             for table in (self.last, self.lastw):
                 for per in table.values():
@@ -492,39 +537,104 @@ class RunState:
 
     def _join(self, clock: list[int], loc, write: bool, thread: int, limit: int) -> None:
         """Order this step after the earlier steps it depends on (happens-before)."""
-        for i in self._related(loc, write, thread, limit):
-            ec = self.events[i].clock
+        events = self.events
+        if loc == WILD:
+            related = self._related(loc, write, thread, limit)
+        else:  # as ``_related``, without building the list
+            related = [i for t, i in self.wild.items() if t != thread and i < limit]
+            if loc[0] == "item":
+                if loc[2] == "*":
+                    locs = self.by_container.get(loc[1]) or (loc,)
+                else:
+                    locs = (loc, ("item", loc[1], "*"))
+            else:
+                locs = (loc,)
+            table = self.last if write else self.lastw
+            for k in locs:
+                per = table.get(k)
+                if per:
+                    for t, i in per.items():
+                        if t != thread and i < limit:
+                            related.append(i)
+        for i in related:
+            ec = events[i].clock
             if ec is None:
                 continue
-            while len(clock) < len(ec):
-                clock.append(0)
-            for j, v in enumerate(ec):
-                if v > clock[j]:
-                    clock[j] = v
+            u = events[i].thread
+            if u < len(clock) and clock[u] >= ec[u]:
+                continue  # already ordered after it (and so after everything before it)
+            n = len(ec)
+            if len(clock) < n:
+                clock.extend([0] * (n - len(clock)))
+            clock[:n] = map(max, clock[:n], ec)
 
     def _note(self, loc, write: bool, thread: int, index: int) -> None:
         if loc == WILD:
             self.wild[thread] = index
             return
-        self.last.setdefault(loc, {})[thread] = index
+        per = self.last.get(loc)
+        if per is None:
+            self.last[loc] = {thread: index}
+            if loc[0] == "item":  # a location first seen: one of its container's
+                seen = self.by_container.get(loc[1])
+                if seen is None:
+                    self.by_container[loc[1]] = {loc}
+                else:
+                    seen.add(loc)
+        else:
+            per[thread] = index
         if write:
-            self.lastw.setdefault(loc, {})[thread] = index
-        if loc[0] == "item":
-            self.by_container.setdefault(loc[1], set()).add(loc)
+            per = self.lastw.get(loc)
+            if per is None:
+                self.lastw[loc] = {thread: index}
+            else:
+                per[thread] = index
 
     def _last_dependent(self, fp, thread: int, before=None) -> int | None:
         """The latest earlier step of another thread that conflicts with ``fp`` and is not
         already ordered before ``thread``'s next step (Flanagan-Godefroid's race)."""
-        limit = len(self.events) if before is None else before
-        best = None
+        events = self.events
+        limit = len(events) if before is None else before
+        mine = self.clocks.get(thread, ())
+        known = len(mine)
+        best = -1
+        wild = self.wild
         for loc, write in fp:
-            for i in self._related(loc, write, thread, limit):
-                if best is not None and i <= best:
+            if loc == WILD:
+                for i in self._related(loc, write, thread, limit):
+                    if i > best:
+                        e = events[i]
+                        if conflicts(e.fp, ((loc, write),)) and not self._hb(e, thread):
+                            best = i
+                continue
+            # a WILD step may only have read: check its footprint
+            for t, i in wild.items():
+                if t != thread and best < i < limit:
+                    e = events[i]
+                    if conflicts(e.fp, ((loc, write),)) and not self._hb(e, thread):
+                        best = i
+            # the latest access (for a write) or change (for a read) of ``loc`` by another
+            # thread: by construction it conflicts with this access, so only the order counts
+            if loc[0] == "item":
+                if loc[2] == "*":
+                    locs = self.by_container.get(loc[1]) or (loc,)
+                else:
+                    locs = (loc, ("item", loc[1], "*"))
+            else:
+                locs = (loc,)
+            table = self.last if write else self.lastw
+            for k in locs:
+                per = table.get(k)
+                if not per:
                     continue
-                e = self.events[i]
-                if conflicts(e.fp, ((loc, write),)) and not self._hb(e, thread):
+                for t, i in per.items():
+                    if t == thread or i <= best or i >= limit:
+                        continue
+                    ec = events[i].clock
+                    if t < known and mine[t] >= (ec[t] if t < len(ec) else 0):
+                        continue  # already happens before ``thread``'s next step
                     best = i
-        return best
+        return best if best >= 0 else None
 
     def _check_pending(self, thread: int, fp: tuple) -> None:
         race = self._last_dependent(fp, thread)

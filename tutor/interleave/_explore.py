@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import math
 import os
 import random
@@ -155,6 +156,28 @@ class Session:
                 _patching.release_patch()
 
 
+class _GcFrozen:
+    """Leave the objects that existed before the search out of the cyclic collector's scans.
+
+    The search allocates many small objects (the reduction's tree, vector clocks, footprints),
+    so the collector runs often; each full pass would traverse the whole heap of the process
+    (pytest, the test module, the learner's imports) again. ``gc.freeze`` moves what exists
+    now into a generation the collector skips, ``gc.unfreeze`` puts it back afterwards: which
+    objects get collected, and when garbage made during the search is found, do not change;
+    only cycles that were already garbage before the call wait until it returns.
+    """
+
+    def __enter__(self):
+        self.frozen = gc.isenabled()
+        if self.frozen:
+            gc.freeze()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.frozen:
+            gc.unfreeze()
+
+
 def _order_key(seed: int):
     """Seeded order in which the DFS tries alternatives (thread index -> sort key)."""
     cache: dict[int, float] = {}
@@ -188,7 +211,7 @@ def explore(setup, threads, check=None, *, seed=None, budget_s=None, max_schedul
     limit = max_schedules if max_schedules is not None else DEFAULT_MAX_SCHEDULES
     report = Report(0, 0.0, False, seed=seed)
     order = _order_key(seed)
-    with Session(setup, threads, check, max_steps or DEFAULT_MAX_STEPS) as session:
+    with _GcFrozen(), Session(setup, threads, check, max_steps or DEFAULT_MAX_STEPS) as session:
         report.backend = session.backend.name
 
         def spent() -> bool:
