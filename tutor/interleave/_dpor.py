@@ -303,6 +303,7 @@ class Dpor:
         self.node = None  # the last decision node of this schedule
         self.chosen = None  # who was chosen there
         self.diverged = False
+        self.trail: list[tuple[int, tuple, int]] = []  # (decision, candidates, chosen)
 
     def choose(self, run, cur, cands):
         k = self.k
@@ -347,6 +348,7 @@ class Dpor:
         self.node = node
         self.chosen = want
         state.decision = node
+        self.trail.append((k, idx, want))
         if want == first:
             return default
         for t in cands:

@@ -60,6 +60,9 @@ class Report:
         self.steps = 0  # scheduling points over all schedules
         self.seed = seed
         self.strategies: dict[str, int] = {}
+        #: schedules of the bounded search that the reduction had already run exactly (the
+        #: same decisions): counted once more, with their steps, but not run again
+        self.reused = 0
         self.backend = ""
 
     def __repr__(self) -> str:
@@ -237,12 +240,15 @@ def explore(setup, threads, check=None, *, seed=None, budget_s=None, max_schedul
         # 1. the partial-order reduction, fewest preemptions first
         dpor = Dpor(order)
         dpor_limit = limit if len(threads) > 0 else 0
+        ran: dict[tuple, tuple] = {}  # deviations -> (trail, steps) of the reduction's runs
         while dpor.has_work() and not spent():
             dpor.next_schedule()
             run = one(dpor, dpor)
             dpor.finished(run)
             if not run.pruned:
                 report.traces += 1
+                if not dpor.diverged:  # it replayed as planned: the same decisions, same run
+                    ran[tuple(run.deviations())] = (tuple(dpor.trail), run.steps)
             if not dpor.complete_possible:
                 break  # fairness shaped the schedules: no proof possible, search on as below
             left = DPOR_SHARE * dpor_limit - report.schedules
@@ -253,14 +259,23 @@ def explore(setup, threads, check=None, *, seed=None, budget_s=None, max_schedul
             report.bound = preemption_bound
             report.interleavings = report.traces
         else:
-            _bounded_then_random(one, report, seed, order, preemption_bound, limit, spent)
+            dpor = None  # its tree is not needed any more
+            _bounded_then_random(one, report, seed, order, preemption_bound, limit, spent, ran)
     report.elapsed_s = wall() - start
     return report
 
 
-def _bounded_then_random(one, report, seed, order, preemption_bound, limit, spent) -> None:
+def _bounded_then_random(one, report, seed, order, preemption_bound, limit, spent,
+                         ran=None) -> None:
     """Bounded search (every schedule with up to ``preemption_bound`` departures, fewest
-    first, with early random walks), then PCT and random walks for the rest of the budget."""
+    first, with early random walks), then PCT and random walks for the rest of the budget.
+
+    A bounded schedule that the reduction already ran (``ran``: the same departures, so the
+    same decisions and, the program being deterministic, the same run without a failure) is
+    not run again: it counts as run, with its steps, and its decisions seed the search's
+    next schedules as they would have. The search, and so the verdict, is the same; only
+    the repeated work goes.
+    """
     __tracebackhide__ = True
     search = BoundedSearch(preemption_bound, order)
     begun = report.schedules
@@ -286,7 +301,16 @@ def _bounded_then_random(one, report, seed, order, preemption_bound, limit, spen
             walks_due = 0
             if not dfs_allowed():
                 break
-        one(search)
+        known = ran.get(search.plan) if ran else None
+        if known is not None:
+            trail, steps = known
+            search.replayed(trail)
+            report.schedules += 1
+            report.steps += steps
+            report.strategies[search.name] = report.strategies.get(search.name, 0) + 1
+            report.reused += 1
+        else:
+            one(search)
         search.finished()
     else:
         complete = search.exhausted

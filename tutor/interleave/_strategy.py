@@ -100,6 +100,13 @@ class BoundedSearch:
             self._seen.append((k, tuple(t.index for t in cands), choice.index))
         return choice
 
+    def replayed(self, trail) -> None:
+        """Take the schedule just picked as run, from an identical run made earlier:
+        ``trail`` is that run's (decision, candidates, chosen), as ``choose`` would see them."""
+        self.begin()
+        if self._expand:
+            self._seen = [entry for entry in trail if entry[0] > self._last]
+
     def finished(self) -> None:
         """Queue the children of the schedule that just ran."""
         self.count += 1
