@@ -259,7 +259,7 @@ def explore(setup, threads, check=None, *, seed=None, budget_s=None, max_schedul
             report.bound = preemption_bound
             report.interleavings = report.traces
         else:
-            dpor = None  # its tree is not needed any more
+            dpor = run = None  # the reduction's tree is not needed any more
             _bounded_then_random(one, report, seed, order, preemption_bound, limit, spent, ran)
     report.elapsed_s = wall() - start
     return report
