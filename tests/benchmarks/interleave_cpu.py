@@ -12,6 +12,12 @@ thread, from ``getrusage``) around ``pytest.main``: on a shared, loaded machine 
 steadier than wall time. Engines alternate per exercise and repeat, so they share the load;
 the median of ``--repeat`` runs is kept. The exercises' files always come from *this*
 checkout, so every engine runs the very same tests.
+
+Read the figures with the load average printed above the table: an engine whose search is
+counted in schedules (this one) spends the same CPU time at any load, but the pre-reduction
+engine stopped each ``explore`` after 1 s of *wall* time, so its CPU time shrinks as the load
+grows (at load 8 on two cores it gets about a quarter of a core per call). CPU time under
+contention is also noisier than it looks (shared caches): use ``--repeat 3`` for ratios.
 """
 
 from __future__ import annotations
@@ -97,6 +103,8 @@ def main() -> int:
     results: dict = {"variant": args.variant, "engines": {k: str(v) for k, v in engines.items()},
                      "exercises": {}}  # fmt: skip
     names = list(engines)
+    print(f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}, {sys.executable}",
+          flush=True)
     print(f"{'exercise':22} " + " ".join(f"{n + ' cpu s':>12} {'wall s':>7} {'rc':>3}"
                                          for n in names), flush=True)
     for ex in exercises:
