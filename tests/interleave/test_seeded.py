@@ -77,7 +77,7 @@ def _other_pythons():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("python", _other_pythons())
+@pytest.mark.parametrize("python", list(_other_pythons()))
 def test_seeded_suite_on_other_versions(python):
     if python is None or not Path(python).exists():
         pytest.skip("interpreter not installed")
