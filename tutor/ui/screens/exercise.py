@@ -69,6 +69,8 @@ class ExerciseScreen(Screen[None]):
                 tooltip="Start over from the starter code (your code is backed up)"),
         Binding("f10", "restore", "Restore", show=False,
                 tooltip="Bring back code saved by an earlier reset"),
+        Binding("ctrl+l", "play", "Scheduler", show=False,
+                tooltip="Be the scheduler: step the threads of a test by hand"),
         Binding("ctrl+home", "editor_edge('start')", "Top of file", show=False),
         Binding("ctrl+end", "editor_edge('end')", "End of file", show=False),
     ]
@@ -364,6 +366,20 @@ class ExerciseScreen(Screen[None]):
         row = max(0, min(line - 1, editor.document.line_count - 1))
         editor.select_line(row)
         editor.scroll_cursor_visible(center=True)
+
+    def show_line(self, line: int) -> None:
+        """Show a 1-based line of the learner's file (the scheduler screen's ``e``)."""
+        self._highlight_line(line)
+
+    def action_play(self) -> None:
+        """Open the scheduler screen on the working copy (``tutor.ui.screens.play``)."""
+        from tutor.ui.screens.play import PlayScreen
+
+        self.save_now()
+        strict = self.state.course.strict
+        path = self.state.working_copy(self.exercise.id)
+        screen = PlayScreen(self.exercise, path, strict=strict)
+        self.app.push_screen(screen, lambda line: line is not None and self.show_line(line))
 
     # -- the timeline ----------------------------------------------------------------------
 
