@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import subprocess
 import sys
+import time
+from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tutor.play.messages import Plan, Problem, State
 from tutor.play.session import PlaySession
 from tutor.runner import portable
+
+FIXTURE_COURSE = Path(__file__).resolve().parent / "fixtures" / "course"
+SIZE = (80, 24)
 
 needs_sandbox = pytest.mark.skipif(
     sys.platform != "linux" or portable.wanted(),
@@ -31,3 +38,67 @@ def play(session: PlaySession, keys: tuple[int, ...] = DEADLOCK_KEYS) -> State:
     for thread in keys:
         state = as_state(session.step(thread if thread in state.choices else None))
     return state
+
+
+async def wait_for(pilot: Any, condition: Any, what: str, timeout_s: float = 60.0) -> None:
+    """Let the app run until ``condition()`` holds (the sandboxed child answers in its time)."""
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        assert time.monotonic() < deadline, f"never saw {what}"
+        await pilot.pause(0.05)
+
+
+def settled(screen: Any, step: int | None = None) -> Any:
+    """A condition: the scheduler screen has no request in flight (and is at ``step``)."""
+    return lambda: (screen.pending == 0 and screen.state is not None
+                    and (step is None or screen.state.step == step))  # fmt: skip
+
+
+def text_of(screen: Any, selector: str) -> str:
+    return str(screen.query_one(selector).render())
+
+
+class Terminal:
+    """``tutor`` in a real terminal: one tmux session, 80x24, on a private tmux server."""
+
+    def __init__(self, socket: str, size: tuple[int, int] = SIZE) -> None:
+        self.socket = socket
+        self.size = size
+
+    def tmux(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True,
+                              text=True, check=check, timeout=30)  # fmt: skip
+
+    def start(self, command: str) -> None:
+        width, height = self.size
+        self.tmux("new-session", "-d", "-s", "play", "-x", str(width), "-y", str(height), command)
+
+    def screen(self) -> str:
+        return self.tmux("capture-pane", "-p", "-t", "play").stdout
+
+    def keys(self, *keys: str, pause_s: float = 0.05) -> None:
+        for key in keys:
+            self.tmux("send-keys", "-t", "play", key)
+            time.sleep(pause_s)
+
+    def wait_for(self, *texts: str, timeout_s: float = 90.0, poll_s: float = 0.1) -> str:
+        deadline = time.monotonic() + timeout_s
+        while True:
+            screen = self.screen()
+            if all(text in screen for text in texts):
+                return screen
+            if time.monotonic() > deadline:
+                raise AssertionError(f"never saw {texts!r}; the screen was:\n{screen}")
+            time.sleep(poll_s)
+
+    def alive(self) -> bool:
+        return self.tmux("has-session", "-t", "play", check=False).returncode == 0
+
+    def kill(self) -> None:
+        self.tmux("kill-server", check=False)
+
+
+def play_command(home: Path, *args: str) -> str:
+    """The shell command that opens ``tutor play`` on the fixture course."""
+    return (f"env TUTOR_HOME={home} TUTOR_NO_BLINK=1 {sys.executable} -m tutor "
+            f"--course {FIXTURE_COURSE} play {' '.join(args)}")  # fmt: skip

@@ -10,7 +10,7 @@ import random
 from pathlib import Path
 
 import pytest
-from play_helpers import DEADLOCK_KEYS, as_state, needs_sandbox
+from play_helpers import DEADLOCK_KEYS, as_state, needs_sandbox, play
 
 from tutor.course import Exercise
 from tutor.play.messages import Plan, Problem
@@ -128,5 +128,24 @@ def test_a_step_that_never_reaches_a_decision_is_stopped(
             for _ in range(20):
                 state = as_state(session.step(state.choices[0]))
         assert not session.alive
+    finally:
+        session.close()
+
+
+def test_a_lost_update_by_hand_is_explained_with_the_values(course) -> None:
+    exercise = course.exercise("hit-counter")
+    session = PlaySession(exercise, exercise.starter_path)
+    try:
+        # T1 reads the count, T2 makes both its hits, T1 writes its stale count back
+        state = play(session, (0, 0, 0, 1, 1, 1, 1, 1, 1, 1))
+        assert state.finished and state.outcome is not None
+        explanation = state.outcome.explanation
+        assert explanation is not None and explanation.pattern == "lost-update"
+        assert explanation.location == "self._counts['/']" and explanation.line == 24
+        conflicts = [s for s in state.timeline if s.conflict]
+        values = [(a.op, a.value) for s in conflicts for a in s.accesses]
+        assert ("read", "0") in values and ("write", "1") in values
+        assert dict(state.shared)["counter._counts['/']"] == "2"
+        assert session.found_it()
     finally:
         session.close()

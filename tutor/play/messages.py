@@ -441,3 +441,26 @@ def parse_reply(message: dict[str, Any], expected: Expectation, context: Context
     if kind == "plan" and expected.op == "show":
         return parse_plan(message, threads)
     raise Violation(f"a {kind!r} message in reply to {expected.op!r}")
+
+
+@dataclass
+class ShowMe:
+    """The explorer's failing order, being played: where in it the run is."""
+
+    plan: Plan
+    position: int = 0
+
+    @property
+    def next_choice(self) -> int | None:
+        """The thread to run next to follow the order, or None when there is none left."""
+        choices = self.plan.choices
+        if choices is None or self.position >= len(choices):
+            return None
+        return choices[self.position]
+
+    def follow(self, decisions: tuple[int, ...]) -> bool:
+        """Catch up with the run's ``decisions``; False once they leave the order."""
+        if decisions != (self.plan.choices or ())[: len(decisions)]:
+            return False
+        self.position = len(decisions)
+        return True

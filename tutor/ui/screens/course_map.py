@@ -20,6 +20,7 @@ from tutor.ui.glyphs import STATUS_MARK, STATUS_STYLE, difficulty_stars, progres
 if TYPE_CHECKING:
     from tutor.course import Course, Exercise, Lesson
 
+FOUND_MARK = "⚑"
 LESSON_PREFIX = "lesson:"
 EXERCISE_PREFIX = "exercise:"
 
@@ -37,6 +38,7 @@ class CourseMapScreen(Screen[None]):
         self.statuses: dict[str, str] = {}
         self.questions_right: dict[str, int] = {}
         self.continue_id: str | None = None
+        self.found: set[str] = set()  # starters the learner broke by hand (scheduler screen)
 
     @property
     def course(self) -> Course:
@@ -98,6 +100,8 @@ class CourseMapScreen(Screen[None]):
         row.append(f"{exercise.kind:<12}", style="italic")
         row.append(f"{difficulty_stars(exercise.difficulty)} ")
         row.append(status or "...", style=STATUS_STYLE.get(status or "", "dim"))
+        if exercise.id in self.found:
+            row.append(f" {FOUND_MARK}", style="bold yellow")  # found it yourself
         return row
 
     # -- progress ------------------------------------------------------------------------
@@ -111,6 +115,8 @@ class CourseMapScreen(Screen[None]):
         a lesson or an exercise keeps it where the learner left it instead.
         """
         self.statuses = dict(statuses)
+        if getattr(self.app, "state_ready", False):
+            self.found = self.app.state.found_it_ids()  # type: ignore[attr-defined]
         option_list = self.query_one("#map-list", OptionList)
         for exercise in self.course.exercises:
             option_list.replace_option_prompt(

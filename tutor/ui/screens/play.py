@@ -24,7 +24,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Static
 
-from tutor.play.messages import Plan, Problem, State
+from tutor.play.messages import Plan, Problem, ShowMe, State
 from tutor.play.session import DEFAULT, HAND, PLAN, PlaySession
 from tutor.ui.widgets.play_outcome import OutcomePanel, ending_text, plan_text, turn_text
 from tutor.ui.widgets.play_shared import SharedState
@@ -35,7 +35,8 @@ if TYPE_CHECKING:
     from tutor.course import Exercise
 
 AUTOPLAY_S = 0.7
-MAX_PENDING = 8  # keys pressed while the child is busy are queued, up to this many
+SLOW_S = 0.15  # an answer slower than this shows "working..."
+MAX_PENDING = 32  # keys pressed while the child is busy are queued, up to this many
 
 
 class PlayScreen(Screen["int | None"]):
@@ -71,12 +72,12 @@ class PlayScreen(Screen["int | None"]):
         self.exercise, self.path, self.strict, self.record = exercise, Path(path), strict, record
         self.session: PlaySession | None = None
         self.state: State | None = None
-        self.plan: Plan | None = None
-        self.plan_position = 0
+        self.show_me: ShowMe | None = None  # "s": the explorer's order, while it is followed
         self.pending = 0
         self.found = False
         self._requests: queue.SimpleQueue[tuple[Any, ...]] = queue.SimpleQueue()
         self._autoplay: Timer | None = None
+        self._jump_shown = False
 
     def compose(self) -> ComposeResult:
         yield Static(self._title(), id="play-title", classes="title-bar")
@@ -89,11 +90,8 @@ class PlayScreen(Screen["int | None"]):
         yield Footer(compact=True)
 
     def _title(self) -> Text:
-        title = Text("Scheduler · ", style="bold")
-        title.append(self.exercise.title)
-        if self.session is not None:
-            title.append(f" · {self.session.scenario.test}", style="dim")
-        return title
+        test = f" · {self.session.scenario.test}" if self.session is not None else ""
+        return Text.assemble(("Scheduler · ", "bold"), self.exercise.title, (test, "dim"))
 
     def on_mount(self) -> None:
         self._serve()
@@ -102,15 +100,13 @@ class PlayScreen(Screen["int | None"]):
     def on_unmount(self) -> None:
         self._requests.put(("close",))
 
-    # -- the worker that owns the session ---------------------------------------------------
-
     def _request(self, *request: Any) -> None:
         if self.pending >= MAX_PENDING:
             self._status("busy: wait for the last steps to finish")
             return
         self.pending += 1
         self._requests.put(request)
-        self._status()
+        self.set_timer(SLOW_S, self._status)  # "working..." only when an answer is slow
 
     @work(thread=True, exclusive=True, group="play", exit_on_error=False)
     def _serve(self) -> None:
@@ -140,20 +136,20 @@ class PlayScreen(Screen["int | None"]):
     def _answered(self, message: Answered) -> None:
         self.pending = max(0, self.pending - 1)
         result, op = message.result, message.request[0]
-        self.query_one("#play-title", Static).update(self._title())
+        self.query_one("#play-title", Static).update(self._title(), layout=False)
         if isinstance(result, State):
             self._show_state(result, message.decisions, message.found,
                              fresh=op in ("start", "undo", "restart"))  # fmt: skip
         elif isinstance(result, Plan):
             self._plan_arrived(result)
-        elif isinstance(result, Problem):
-            pass
-        else:
+        elif not isinstance(result, Problem):  # the session is over: PlayError and the like
             self._stop_autoplay()
             self.query_one(OutcomePanel).say(
-                Text(f"✗ {result}\n", style="bold red").append("r starts again", style="dim"))
+                Text.assemble((f"✗ {result}\n", "bold red"), ("r starts again", "dim")))
         self._status(f"✗ {result.message}" if isinstance(result, Problem) else "")
-        self.refresh_bindings()
+        if self._jump_shown != (self._line() is not None):  # the footer is costly to redo
+            self._jump_shown = not self._jump_shown
+            self.refresh_bindings()
 
     def _show_state(self, state: State, decisions: tuple[int, ...], found: bool, *,
                     fresh: bool) -> None:  # fmt: skip
@@ -163,47 +159,38 @@ class PlayScreen(Screen["int | None"]):
         self.query_one(PlayTimeline).show(state.timeline, [t.name for t in state.threads],
                                           state.timeline_first)  # fmt: skip
         self.query_one(SharedState).show(state.shared, fresh=fresh)
-        plan = self.plan
-        if plan is not None and decisions != (plan.choices or ())[: len(decisions)]:
-            self.plan = None  # the learner took over
-        elif plan is not None:
-            self.plan_position = len(decisions)
+        if self.show_me is not None and not self.show_me.follow(decisions):
+            self.show_me = None  # the learner took over
         outcome = self.query_one(OutcomePanel)
         if state.finished and state.outcome is not None:
             self._stop_autoplay()
-            if found:
-                self._record_found_it(state)
+            if found and self.record and not self.found:  # once; not for ``play --file``
+                self.app.state.record_found_it(  # type: ignore[attr-defined]
+                    self.exercise.id, state.outcome.kind or "", state.step)
+            self.found = self.found or found
             outcome.say(ending_text(state.outcome, line=self._line(), found=found))
-        elif self.plan is not None:  # "show me": its order being played, or none found
-            outcome.say(plan_text(self.plan, self.plan_position))
+        elif self.show_me is not None:  # its order being played, or that there is none
+            outcome.say(plan_text(self.show_me.plan, self.show_me.position))
         else:
             outcome.say(turn_text(state, functions))
 
     def _plan_arrived(self, plan: Plan) -> None:
-        self.plan, self.plan_position = plan, 0
+        self.show_me = ShowMe(plan)
         self._request("restart")
         if plan.choices is not None:
             self._autoplay = self.set_interval(AUTOPLAY_S, self._autoplay_tick)
 
     def _autoplay_tick(self) -> None:
-        plan, state = self.plan, self.state
-        if plan is None or plan.choices is None or state is None or state.finished:
+        choice = self.show_me.next_choice if self.show_me is not None else None
+        if choice is None or self.state is None or self.state.finished:
             self._stop_autoplay()
-        elif self.pending == 0 and self.plan_position < len(plan.choices):
-            self._request("step", plan.choices[self.plan_position], PLAN)
+        elif self.pending == 0:
+            self._request("step", choice, PLAN)
 
     def _stop_autoplay(self) -> None:
         if self._autoplay is not None:
             self._autoplay.stop()
             self._autoplay = None
-
-    def _record_found_it(self, state: State) -> None:
-        """Once per screen, in progress (not for ``play --file``): shown on the course map."""
-        if self.record and not self.found and state.outcome is not None:
-            self.app.state.record_found_it(  # type: ignore[attr-defined]
-                self.exercise.id, state.outcome.kind or "", state.step
-            )
-        self.found = True
 
     def _line(self) -> int | None:
         return self.state.line_to_show if self.state is not None else None
@@ -212,11 +199,11 @@ class PlayScreen(Screen["int | None"]):
         parts = [message] if message else []
         if self.state is not None:
             parts.append(f"step {self.state.step}")
-        if self.plan is not None and self.plan.choices is not None:
-            parts.append(f"show me {self.plan_position}/{len(self.plan.choices)}")
+        if self.show_me is not None and self.show_me.plan.choices is not None:
+            parts.append(f"show me {self.show_me.position}/{len(self.show_me.plan.choices)}")
         if self.pending:
             parts.append("working...")
-        self.query_one("#play-status", Static).update(Text(" · ".join(parts)))
+        self.query_one("#play-status", Static).update(Text(" · ".join(parts)), layout=False)
 
     # -- keys ------------------------------------------------------------------------------
 
@@ -225,44 +212,32 @@ class PlayScreen(Screen["int | None"]):
             return self._line() is not None
         return True
 
-    def _live(self) -> bool:
-        if self.session is not None and self.session.alive:
-            return True
-        self._status("the session is over: r starts a new one")
-        return False
+    def _ask(self, *request: Any) -> None:
+        """A key's request, unless the session is over (starting counts as live)."""
+        self._stop_autoplay()
+        if self.pending or (self.session is not None and self.session.alive):
+            self._request(*request)
+        else:
+            self._status("the session is over: r starts a new one")
 
     def action_run_thread(self, index: int) -> None:
-        self._stop_autoplay()
-        if self._live():
-            self._request("step", index, HAND)
+        self._ask("step", index, HAND)
 
     def action_default_step(self) -> None:
-        self._stop_autoplay()
-        if not self._live():
-            return
-        plan = self.plan
-        if plan is not None and plan.choices is not None and self.plan_position < len(
-            plan.choices
-        ):
-            self._request("step", plan.choices[self.plan_position], PLAN)
-        else:
-            self._request("step", None, DEFAULT)
+        choice = self.show_me.next_choice if self.show_me is not None else None
+        self._ask("step", choice, DEFAULT if choice is None else PLAN)
 
     def action_undo(self) -> None:
-        self._stop_autoplay()
-        if self._live():
-            self._request("undo")
+        self._ask("undo")
 
     def action_restart(self) -> None:
+        live = self.pending or (self.session is not None and self.session.alive)
         self._stop_autoplay()
-        live = self.session is not None and self.session.alive
         self._request("restart" if live else "start")
 
     def action_show_me(self) -> None:
-        self._stop_autoplay()
-        if self._live():
-            self.query_one(OutcomePanel).say("Show me: the explorer is searching...")
-            self._request("show_me")
+        self.query_one(OutcomePanel).say("Show me: the explorer is searching...")
+        self._ask("show_me")
 
     def action_jump(self) -> None:
         line = self._line()

@@ -36,13 +36,14 @@ def turn_text(state: State, functions: tuple[str, ...] = ()) -> Text:
 
 def ending_text(outcome: Outcome, *, line: int | None, found: bool) -> Text:
     """How the run ended: passed, or broken with the explanation and where to look."""
+    text = Text()
     if outcome.passed:
-        text = Text("✓ Every thread finished and the check passed. ", style="bold green")
+        text.append("✓ Every thread finished and the check passed. ", style="bold green")
         text.append("Try another order: r restarts, u undoes a step.")
         return text
-    text = Text(f"✗ {KIND_TITLE.get(outcome.kind or '', 'Broken')}: ", style="bold red")
+    text.append(f"✗ {KIND_TITLE.get(outcome.kind or '', 'Broken')}: ", style="bold red")
     summary = outcome.explanation.summary if outcome.explanation else ""
-    text.append(summary or outcome.headline or outcome.message or "the run failed")
+    text.append(summary or outcome.headline or outcome.message or "the run failed", style="red")
     text.append("\n")
     if line is not None:
         text.append(f"e: line {line} in the editor · ", style="bold")
@@ -76,5 +77,11 @@ class OutcomePanel(Static):
     }
     """
 
+    _said: Text | None = None
+
     def say(self, text: Text | str, style: str = "") -> None:
-        self.update(text if isinstance(text, Text) else Text(text, style=style))
+        """Show ``text``; the same text again costs nothing (no layout of the screen)."""
+        text = text if isinstance(text, Text) else Text(text, style=style)
+        if text != self._said:
+            self._said = text
+            self.update(text)

@@ -75,5 +75,6 @@ class SharedState(VerticalScroll):
     def show(self, rows: tuple[tuple[str, str], ...], *, fresh: bool = False) -> None:
         """Display ``rows``; ``fresh`` (a restart or undo) marks nothing as changed."""
         before = None if fresh else self._values
-        self.query_one(Static).update(shared_text(rows, before))
+        resized = self._values is None or len(self._values) != len(rows)
+        self.query_one(Static).update(shared_text(rows, before), layout=resized)
         self._values = dict(rows)

@@ -35,12 +35,13 @@ def location(view: ThreadView) -> str:
     return Step(0, view.name, view.file, view.line, "", "", False).location
 
 
-def card_text(view: ThreadView, *, choosable: bool, width: int, function: str = "") -> Text:
-    """The four lines of one thread's card."""
+def card_text(view: ThreadView, *, choosable: bool, width: int, function: str = "",
+              ran: bool = False) -> Text:  # fmt: skip
+    """The four lines of one thread's card; ``ran``: it ran the last step (underlined)."""
     key = str(view.index + 1) if view.index < 9 else " "
     text = Text(no_wrap=True, overflow="ellipsis")
     text.append(f" {key} ", style="bold reverse" if choosable else "dim")
-    text.append(f" {view.name} ", style="bold")
+    text.append(f" {view.name} ", style="bold underline" if ran else "bold")
     state = view.state
     if state == "runnable" and not choosable:
         state = "waiting"
@@ -81,9 +82,6 @@ class ThreadCard(Static):
     ThreadCard.-last {
         border-right: none;
     }
-    ThreadCard.-current {
-        background: $boost;
-    }
     """
 
 
@@ -108,8 +106,10 @@ class ThreadColumns(Horizontal):
         for number, (card, view) in enumerate(zip(cards, state.threads, strict=False)):
             function = functions[view.index] if view.index < len(functions) else ""
             card.update(card_text(view, choosable=view.index in state.choices, width=width,
-                                  function=function))  # fmt: skip
-            card.set_class(number == len(state.threads) - 1, "-last")
-            card.set_class(view.index == state.chosen, "-current")
+                                  function=function, ran=view.index == state.chosen),
+                        layout=False)  # a card's size never changes with its text
+            last = number == len(state.threads) - 1
+            if card.has_class("-last") != last:  # restyling costs even when nothing changes
+                card.set_class(last, "-last")
         for card in cards[len(state.threads) :]:
             card.remove()
