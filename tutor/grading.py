@@ -129,13 +129,8 @@ def _run_and_judge(
     exercise_kind: str | None,
 ) -> Verdict:
     expected = expected_tests(tests)
-    outer = tempfile.mkdtemp(prefix="tutor-run-")
+    scratch = Path(tempfile.mkdtemp(prefix="tutor-run-"))  # private: 0700, or 0750 (see below)
     try:
-        # The sandbox user (nobody, when the tutor is root) must reach the scratch directory:
-        # its parent lets anyone through but not list it, the scratch itself is readable.
-        os.chmod(outer, 0o711)
-        scratch = Path(outer) / secrets.token_hex(8)
-        scratch.mkdir(mode=0o755)
         (scratch / TEST_FILE).write_bytes(tests)
         (scratch / SUBMISSION_FILE).write_bytes(submission)
         (scratch / "pytest.ini").write_text("[pytest]\n")
@@ -161,7 +156,7 @@ def _run_and_judge(
             cancel=cancel,
         )
     finally:
-        remove_tree(outer)
+        remove_tree(scratch)
     run = _without_scratch_paths(run, scratch)
     verdict = verdict_from_run(exercise_id, run, key, timeout_s, expected, exercise_kind)
     return _with(verdict, output=escape_control(run.output), isolation=missing(run.sandbox))

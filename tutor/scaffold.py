@@ -16,7 +16,7 @@ from pathlib import Path
 from tutor.course import KINDS
 
 EXERCISE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-LESSON_ID = re.compile(r"^\d+-[a-z0-9][a-z0-9-]*$")
+LESSON_ID = re.compile(r"^\d{2,}-[a-z0-9][a-z0-9-]*$")  # NN-slug: two digits at least
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 

@@ -42,6 +42,14 @@ def _report_not_starved(office):
     )
 
 
+def test_urgent_jobs_keep_coming_while_the_report_waits():
+    def check(office):
+        assert sorted(office.served) == sorted(office.arrived), f"served {office.served}"
+        _report_not_starved(office)
+
+    explore(Office, [_client("u0", "report"), _client("u1", "u2", "u3", "u4"), _worker(6)], check)
+
+
 def test_urgent_first_and_oldest_first_in_one_thread():
     office = Office()
     _client("n1", "n2", "u1", "u2")(office)
@@ -55,14 +63,6 @@ def test_a_waiting_normal_job_gets_its_turn_in_one_thread():
     _worker(6)(office)
     _report_not_starved(office)
     assert sorted(office.served) == sorted(office.arrived)
-
-
-def test_urgent_jobs_keep_coming_while_the_report_waits():
-    def check(office):
-        assert sorted(office.served) == sorted(office.arrived), f"served {office.served}"
-        _report_not_starved(office)
-
-    explore(Office, [_client("u0", "report"), _client("u1", "u2", "u3", "u4"), _worker(6)], check)
 
 
 def test_a_worker_waits_for_the_first_job():

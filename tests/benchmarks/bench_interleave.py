@@ -206,6 +206,9 @@ def plan(args) -> list[tuple[str, str, list[str], dict]]:
         ]  # fmt: skip
     table.append(("stress", "plain threads, 10 runs", py311,
                   dict(seeds=10, detect_budget=0.5, solution=False, fixed_budget=True)))  # fmt: skip
+    if args.only:
+        keep = set(args.only.split(","))
+        table = [row for row in table if row[0] in keep]
     for key, _, _, job in table:
         if not key.startswith(("tutor", "baseline", "stress")):
             job["mem_gb"] = 3.0  # interleave-test's DFS has taken 5.4 GB on a spinning thread
@@ -440,6 +443,7 @@ def main() -> int:
     )
     parser.add_argument("--exercises", help="comma-separated exercise ids (default: all)")
     parser.add_argument("--no-third-party", action="store_true")
+    parser.add_argument("--only", help="comma-separated contestant keys (tutor, frontrun-dpor...)")
     parser.add_argument("--setup", action="store_true", help="create the benchmark venvs first")
     parser.add_argument("--json", help="also write the raw results here")
     parser.add_argument("--worker", help=argparse.SUPPRESS)

@@ -26,12 +26,13 @@ CONCURRENCY_KINDS = ("race", "deadlock", "starvation", "lost-wakeup")
 MINIMUM_BY_KIND = {"race": 10, "deadlock": 7, "starvation": 4, "lost-wakeup": 4}
 MINIMUM_EXERCISES = 36
 TASK_WIDTH = 76  # the starter's docstring is the task, read in an 80-column pane
-# What a starter's failure may be explained as, for each kind of exercise.
+# What a starter's failure may be explained as, for each kind of exercise ("other" always:
+# the explorer classifies what it can).
 PATTERNS_BY_KIND = {
-    "race": {"lost-update", "check-then-act", "unprotected-invariant", "exception"},
-    "deadlock": {"deadlock", "busy-wait"},
-    "starvation": {"starvation", "busy-wait"},
-    "lost-wakeup": {"lost-wakeup", "wait-without-recheck"},
+    "race": {"lost-update", "check-then-act", "unprotected-invariant", "exception", "other"},
+    "deadlock": {"deadlock", "busy-wait", "other"},
+    "starvation": {"starvation", "busy-wait", "other"},
+    "lost-wakeup": {"lost-wakeup", "wait-without-recheck", "deadlock", "other"},
     "other": {"other", "exception", "deadlock"},
 }
 SEEDS = (0, 1)

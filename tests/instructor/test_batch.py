@@ -26,16 +26,17 @@ from tutor.cli import main
 from tutor.course import load_course
 from tutor.state import LearnerState
 
-# --timeout for the whole batch: the endless loop costs this much; a normal file takes well
-# under a second, so even a heavily loaded machine does not turn a verdict into a timeout.
-TIMEOUT = "8"
+# --timeout for the whole batch: the endless loop costs this much. A normal file takes about
+# a second of CPU, but 7 s of wall time on two cores with a load of 15 (measured while other
+# suites ran), so the limit leaves room for a machine far busier than CI's.
+TIMEOUT = "30"
 
 # (learner, exercise) -> (status, failure_kind or None, a phrase the message must contain)
 EXPECTED: dict[tuple[str, str], tuple[str, str | None, str]] = {
     ("alice", "add-numbers"): ("passed", None, ""),
     ("alice", "safe-counter"): ("passed", None, ""),
     ("bob", "add-numbers"): ("failed", "assertion", "assert 6 == 5"),
-    ("bob", "safe-counter"): ("failed", None, "hits counted as 1"),
+    ("bob", "safe-counter"): ("failed", None, "self.hits"),  # the explanation names it
     ("carol", "add-numbers"): ("error", "crash", ""),  # os._exit(0) at import
     ("carol", "safe-counter"): ("failed", None, ""),  # a fake verdict printed, then sys.exit
     ("dave", "add-numbers"): ("timeout", "timeout", "timed out"),
@@ -43,8 +44,9 @@ EXPECTED: dict[tuple[str, str], tuple[str, str | None, str]] = {
     ("erin", "add-numbers"): ("error", None, "add-numbers.py is empty"),
     ("erin", "safe-counter"): ("error", None, "binary file"),
     ("erin", "subtract-numbers"): ("error", None, "unknown exercise 'subtract-numbers'"),
-    ("frank", "add-numbers"): ("error", None, "add-numbers.py is not a regular file"),
-    ("ghost", "*"): ("error", None, "cannot read the learner's directory"),
+    ("frank", "add-numbers"): ("error", None, "add-numbers.py is a symbolic link"),
+    ("frank", "safe-counter"): ("missing", None, "no file safe-counter.py handed in"),
+    ("ghost", "*"): ("error", None, "ghost is a symbolic link"),
 }
 
 HOSTILE = {
@@ -81,8 +83,8 @@ def make_batch(root: Path) -> Path:
     (root / "erin" / "src").mkdir()
     (root / "erin" / "src" / "add-numbers.py").write_text("nested: a warning")
     (root / "frank").mkdir()
-    (root / "frank" / "add-numbers.py").symlink_to(root / "gone.py")  # unreadable, even for root
-    (root / "ghost").symlink_to(root / "nowhere")  # a learner folder that cannot be read
+    (root / "frank" / "add-numbers.py").symlink_to(root / "gone.py")  # never followed
+    (root / "ghost").symlink_to(root / "nowhere")  # a learner folder that is a link
     (root / ".git").mkdir()
     (root / ".git" / "x.py").write_text("hidden: skipped")
     (root / "stray.py").write_text("misplaced: a warning")
@@ -140,13 +142,16 @@ def junit_rows(text: str) -> list[dict[str, str | None]]:
             status = "failed"
         elif error is not None:
             status = "timeout" if error.get("type") == "timeout" else "error"
+        status = next(
+            (p.get("value") for p in case.iter("property") if p.get("name") == "status"), status
+        )
         kind = outcome.get("type") if outcome is not None else None
         rows.append(
             {
                 "learner": case.get("classname"),
                 "exercise": case.get("name"),
                 "status": status,
-                "failure_kind": None if kind in ("error", "failed") else kind,
+                "failure_kind": None if kind in ("error", "failed", "missing") else kind,
                 "message": outcome.text if outcome is not None else "",
             }
         )
@@ -159,7 +164,7 @@ def test_every_verdict_in_junit(whole_run) -> None:
     suites = [suite.get("name") for suite in root.findall("testsuite")]
     assert suites == ["alice", "bob", "carol", "dave", "erin", "frank", "ghost"]
     check_rows(junit_rows(out.read_text()), set(EXPECTED))
-    assert "graded 13/13 files" in err
+    assert "graded 14/14 files" in err
     assert "stray.py: skipped" in err
     assert "erin/src: skipped; subfolders" in err
 
@@ -171,7 +176,7 @@ def test_every_verdict_in_json_and_csv(whole_run, tmp_path: Path) -> None:
     assert main(["merge", str(out), "-o", str(tmp_path / "all.csv")]) == 0
     check_rows(json.loads((tmp_path / "all.json").read_text())["results"], set(EXPECTED))
     csv_text = (tmp_path / "all.csv").read_text()
-    assert csv_text.splitlines()[0] == "learner,exercise,status,duration_s,failure_kind"
+    assert csv_text.splitlines()[0].startswith("learner,exercise,status,duration_s,failure_kind,")
     check_rows(list(csv.DictReader(io.StringIO(csv_text))), set(EXPECTED))
 
 
@@ -185,14 +190,14 @@ def test_shards_partition_the_batch_and_merge_back(
             course_dir, batch, capsys, "--shard", f"{index}/3", "-o", str(target)
         )
         assert status == 0, err
-        assert f"(shard {index}/3 of a batch of 13)" in err
+        assert f"(shard {index}/3 of a batch of 14)" in err
         parts.append(target)
 
     first = json.loads(parts[0].read_text())["results"]
     second = list(csv.DictReader(io.StringIO(parts[1].read_text())))
     third = json.loads(parts[2].read_text())["results"]
     keys = [{(r["learner"], r["exercise"]) for r in part} for part in (first, second, third)]
-    assert sum(map(len, keys)) == 13 and set.union(*keys) == set(EXPECTED)  # disjoint, complete
+    assert sum(map(len, keys)) == 14 and set.union(*keys) == set(EXPECTED)  # disjoint, complete
     for part, part_keys in zip((first, second, third), keys, strict=True):
         check_rows(part, part_keys)
 
@@ -200,7 +205,7 @@ def test_shards_partition_the_batch_and_merge_back(
     assert main(["merge", *map(str, parts), "-o", str(merged_path)]) == 0
     merged = json.loads(merged_path.read_text())
     without_messages = [{k: v for k, v in r.items() if k != "message"} for r in merged["results"]]
-    check_rows(without_messages, set(EXPECTED))  # the CSV part carried no messages
+    check_rows(without_messages, set(EXPECTED))  # the CSV part carried first lines only
     whole = {
         (r["learner"], r["exercise"], r["status"]) for r in junit_rows(whole_run[0].read_text())
     }
@@ -223,7 +228,7 @@ def test_the_same_seed_gives_the_same_verdict_and_interleaving(
         message = re.sub(r"0x[0-9a-f]+", "0x?", row["message"])  # object addresses vary
         rows.append((row["status"], row["failure_kind"], message))
     assert rows[0] == rows[1]
-    assert rows[0][0] == "failed" and "Schedule:" in rows[0][2]  # the interleaving is named
+    assert rows[0][0] == "failed" and "self.hits" in rows[0][2]  # the conflict is named
 
 
 @pytest.mark.parametrize(
@@ -243,7 +248,7 @@ def test_usage_errors_exit_2(course_dir, batch, capsys, args, message) -> None:
 def test_an_unwritable_report_path_is_refused_before_grading(course_dir, batch, capsys) -> None:
     status, out, err = grade(course_dir, batch, capsys, "-o", str(batch / "alice"))
     assert (status, out) == (2, "")
-    assert "cannot write there" in err and "graded" not in err
+    assert "is a directory" in err and "graded" not in err
 
 
 def test_a_missing_directory_is_a_usage_error(course_dir, tmp_path, capsys) -> None:
@@ -279,7 +284,9 @@ def test_a_handed_in_zip_unpacks_into_a_gradable_batch(
     assert main(["--course", str(course_dir), "export", "-o", str(tmp_path / "hana.zip")]) == 0
     with zipfile.ZipFile(tmp_path / "hana.zip") as archive:
         archive.extractall(tmp_path / "handins")
-    status, out, _ = grade(course_dir, tmp_path / "handins", capsys)
+    # The zip holds <course>/<learner>/: hand-ins for another course land in another folder.
+    assert [p.name for p in (tmp_path / "handins").iterdir()] == ["instructor-fixture"]
+    status, out, _ = grade(course_dir, tmp_path / "handins" / "instructor-fixture", capsys)
     assert status == 0
     assert [(r["learner"], r["exercise"], r["status"]) for r in json.loads(out)["results"]] == [
         ("hana", "add-numbers", "passed")

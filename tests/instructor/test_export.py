@@ -69,19 +69,46 @@ def test_an_exercise_never_checked_is_new(course_dir, capsys, monkeypatch) -> No
 def test_zip_holds_the_code_and_the_results(worked_state, course_dir, capsys, tmp_path) -> None:
     target = tmp_path / "handin.zip"
     assert main(["--course", str(course_dir), "export", "-o", str(target)]) == 0
-    assert f"wrote {target} (2 code files and results.json)" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert f"wrote {target} (created): instructor-fixture/alice/ with 2 code files" in err
     with zipfile.ZipFile(target) as archive:
         assert sorted(archive.namelist()) == [
-            "alice/add-numbers.py",
-            "alice/results.json",
-            "alice/safe-counter.py",
+            "instructor-fixture/alice/add-numbers.py",
+            "instructor-fixture/alice/results.json",
+            "instructor-fixture/alice/safe-counter.py",
         ]
-        assert archive.read("alice/safe-counter.py") == b"# my attempt\n"
-        results = json.loads(archive.read("alice/results.json"))["results"]
-    assert {r["exercise"]: r["status"] for r in results} == {
+        assert archive.read("instructor-fixture/alice/safe-counter.py") == b"# my attempt\n"
+        data = json.loads(archive.read("instructor-fixture/alice/results.json"))
+    assert {r["exercise"]: r["status"] for r in data["results"]} == {
         "add-numbers": "passed",
         "safe-counter": "failed",
     }
+    assert (data["course"], data["source"]) == ("instructor-fixture", "export")
+    assert {r["course"] for r in data["results"]} == {"instructor-fixture"}
+
+
+def test_name_overrides_user_and_shared_accounts_are_warned(
+    worked_state, course_dir, capsys, tmp_path, monkeypatch
+) -> None:
+    target = tmp_path / "handin.zip"
+    command = ["--course", str(course_dir), "export", "-o", str(target)]
+    assert main([*command, "--name", "ada.lovelace"]) == 0
+    assert "instructor-fixture/ada.lovelace/" in capsys.readouterr().err
+    with zipfile.ZipFile(target) as archive:
+        assert "instructor-fixture/ada.lovelace/results.json" in archive.namelist()
+    monkeypatch.setenv("USER", "root")
+    assert main(command) == 0
+    assert "give --name YOUR-NAME" in capsys.readouterr().err
+    assert main([*command, "--name", "../etc"]) == 2
+    assert "--name '../etc'" in capsys.readouterr().err
+
+
+def test_export_to_a_file_says_what_it_wrote(worked_state, course_dir, capsys, tmp_path) -> None:
+    target = tmp_path / "results.csv"
+    assert main(["--course", str(course_dir), "export", "-o", str(target)]) == 0
+    err = capsys.readouterr().err
+    assert f"tutor: wrote {target} (created): 2 exercises of instructor-fixture for alice" in err
+    assert target.read_text().startswith("learner,exercise,status")
 
 
 def test_zip_to_stdout_is_refused(worked_state, course_dir, capsys) -> None:

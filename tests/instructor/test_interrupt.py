@@ -19,10 +19,11 @@ WAIT_LIMIT_S = 60.0
 
 
 def wait_for_slow_file(scratch_root: Path, process: subprocess.Popen[str]) -> None:
-    """Block until the grader has copied the slow file into a scratch dir (so it is running)."""
+    """Block until `grade` has copied the slow file for the grader (so its grading is under
+    way): the batch keeps the copy the grader reads in its own tutor-batch-* folder."""
     deadline = time.monotonic() + WAIT_LIMIT_S
     while time.monotonic() < deadline:
-        for submission in scratch_root.glob("tutor-run-*/submission.py"):
+        for submission in scratch_root.glob("tutor-batch-*/*.py"):
             try:
                 if MARKER in submission.read_text():
                     return
@@ -76,4 +77,5 @@ def test_an_interrupt_writes_the_verdicts_it_has_and_says_so(
     assert [(r["learner"], r["status"]) for r in data["results"]] == [("anna", "passed")]
     assert "interrupted: wrote the verdicts finished so far (1)" in err
     assert "2 of 3 files were not graded" in err
-    assert not list(scratch_root.glob("tutor-run-*")), "a scratch directory was left behind"
+    left = [p.name for p in scratch_root.iterdir()]
+    assert left == [], f"scratch left behind: {left}"

@@ -10,11 +10,13 @@ import csv
 import io
 import json
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 
 import pytest
 
 from tutor.reports import (
     COLUMNS,
+    EXTRA_COLUMNS,
     Report,
     ReportError,
     ResultRow,
@@ -54,23 +56,33 @@ def test_json_has_the_contract_fields_sorted_by_learner_then_exercise() -> None:
         "status": "passed",
         "duration_s": 0.812,
         "failure_kind": None,
+        "failing_test": "",
         "message": "",
+        "explanation": "",
+        "integrity": [],
+        "similar_to": [],
+        "seed": None,
+        "course": "",
+        "tutor_version": "",
+        "sha256": "",
     }
     assert (data["complete"], data["shard"], data["batch_size"]) == (True, "2/3", 14)
 
 
-def test_csv_header_is_exactly_the_five_contract_names() -> None:
+def test_csv_header_starts_with_the_five_contract_names() -> None:
     text = render(report(), "csv")
     lines = text.splitlines()
-    assert lines[0] == "learner,exercise,status,duration_s,failure_kind"
+    assert lines[0].startswith("learner,exercise,status,duration_s,failure_kind,")
+    assert lines[0].split(",") == list(COLUMNS + EXTRA_COLUMNS)
     rows = list(csv.DictReader(io.StringIO(text)))
     assert len(rows) == len(ROWS)
-    assert rows[1] == {
+    assert {k: v for k, v in rows[1].items() if k in COLUMNS or k == "message"} == {
         "learner": "alice",
         "exercise": "transfer-deadlock",
         "status": "failed",
         "duration_s": "1.500",
         "failure_kind": "deadlock",
+        "message": "T1 holds A",  # the message's first line
     }
 
 
@@ -102,12 +114,9 @@ def test_json_and_junit_read_back_exactly(fmt: str) -> None:
     assert again.sorted_rows() == report().sorted_rows()
 
 
-def test_csv_reads_back_without_the_messages_it_does_not_carry() -> None:
+def test_csv_reads_back_with_the_first_line_of_each_message() -> None:
     again = parse_csv(render(report(), "csv"))
-    expected = [
-        ResultRow(r.learner, r.exercise, r.status, round(r.duration_s, 3), r.failure_kind)
-        for r in report().sorted_rows()
-    ]
+    expected = [replace(r, message=r.headline) for r in report().sorted_rows()]
     assert again.sorted_rows() == expected
 
 
@@ -231,15 +240,128 @@ def test_a_part_that_does_not_name_its_shard_is_checked_by_the_batch_size() -> N
 
 
 def test_control_characters_and_undecodable_names_stay_valid_in_every_format(tmp_path) -> None:
+    from tutor.output import escape
     from tutor.reports import read_report, write_report
 
-    learner = "caf" + b"\xe9".decode("utf-8", "surrogateescape")  # a Latin-1 folder name
+    learner = escape("caf" + b"\xe9".decode("utf-8", "surrogateescape"))  # a Latin-1 name
     row = ResultRow(learner, "hit-counter", "failed", 1.0, "race", "\x1b[31mred\x1b[0m\x00 T1")
     report = Report(rows=[row])
     for fmt, suffix in (("json", "json"), ("csv", "csv"), ("junit", "xml")):
         path = tmp_path / f"r.{suffix}"
         write_report(report, fmt, str(path))  # encodes as UTF-8 without an error
         (again,) = read_report(path).rows
-        assert again.learner == "caf\ufffd" and again.status == "failed"
+        assert again.learner == "caf\\xe9" and again.status == "failed"
     root = ET.parse(tmp_path / "r.xml").getroot()
-    assert root.find("testsuite/testcase/failure").text == "\ufffd[31mred\ufffd[0m\ufffd T1"
+    assert root.find("testsuite/testcase/failure").text == "\\x1b[31mred\\x1b[0m\\x00 T1"
+
+
+def test_names_that_differ_in_a_control_character_stay_two_learners(tmp_path) -> None:
+    """Issue 11, item 6: folders zed\\x01 and zed\\x02 both became zed\ufffd and merge refused."""
+    from tutor.output import escape, unescape
+    from tutor.reports import read_report, write_report
+
+    rows = [ResultRow(escape(f"zed{c}"), "hit-counter", "passed", 1.0) for c in "\x01\x02"]
+    parts = []
+    for index, (row, fmt) in enumerate(zip(rows, ("json", "junit"), strict=True), 1):
+        path = tmp_path / f"part{index}.{'xml' if fmt == 'junit' else fmt}"
+        write_report(Report([row], shard=Shard(index, 2), batch_size=2), fmt, str(path))
+        parts.append((path.name, read_report(path)))
+    merged, problems = merge_reports(parts)
+    assert problems == [] and len(merged.rows) == 2
+    assert sorted(unescape(r.learner) for r in merged.rows) == ["zed\x01", "zed\x02"]
+
+
+def meta_report(**values) -> Report:
+    base = {"seed": 0, "course": "pack", "course_digest": "abc", "tutor_version": "1.0"}
+    return Report(rows=[ResultRow("ann", "x", "passed", 1.0)], **{**base, **values})
+
+
+@pytest.mark.parametrize(
+    "other, what",
+    [
+        ({"seed": 3}, "different seeds"),
+        ({"course_digest": "def"}, "different courses"),
+        ({"tutor_version": "2.0"}, "different tutor versions"),
+    ],
+)
+def test_merge_refuses_reports_from_different_runs(other, what) -> None:
+    second = meta_report(**other)
+    second.rows = [ResultRow("bob", "x", "passed", 1.0)]
+    with pytest.raises(ReportError, match=what):
+        merge_reports([("a.json", meta_report()), ("b.json", second)])
+
+
+def test_merge_accepts_hand_ins_from_learners_on_other_versions() -> None:
+    first = meta_report(seed=None, tutor_version="1.0", source="export")
+    second = meta_report(seed=None, tutor_version="1.1", source="export")
+    second.rows = [ResultRow("bob", "x", "passed", 1.0)]
+    merged, problems = merge_reports([("ann.json", first), ("bob.json", second)])
+    assert problems == [] and len(merged.rows) == 2 and merged.course == "pack"
+    second.course_digest = "other"
+    with pytest.raises(ReportError, match="different courses"):
+        merge_reports([("ann.json", first), ("bob.json", second)])
+
+
+def test_every_row_field_survives_json_csv_and_junit(tmp_path) -> None:
+    from tutor.reports import Similar, read_report, write_report
+
+    row = ResultRow(
+        "ann", "hit-counter", "refused", 0.5, "race", "line one\nline two", "test_race",
+        "T1 and T2 both read self.n as 0", ("imports ctypes", "reads f_back"),
+        (Similar("bob", 0.97),), 4, "pack", "0.1.0", "ab" * 32,
+    )  # fmt: skip
+    missing = ResultRow("bob", "hit-counter", "missing", 0.0, None, "no file hit-counter.py")
+    report = Report([row, missing], seed=4, course="pack", tutor_version="0.1.0")
+    for fmt, suffix in (("json", "json"), ("junit", "xml"), ("csv", "csv")):
+        path = tmp_path / f"r.{suffix}"
+        write_report(report, fmt, str(path))
+        again = {r.key: r for r in read_report(path).rows}
+        expected = row if fmt != "csv" else replace(row, message="line one")
+        assert again[row.key] == expected, fmt
+        assert again[missing.key].status == "missing"
+    junit = ET.parse(tmp_path / "r.xml").getroot()
+    assert (junit.get("tests"), junit.get("failures"), junit.get("errors")) == ("2", "2", "0")
+
+
+def test_rows_carry_the_failing_test_integrity_and_explanation() -> None:
+    verdict = Verdict(
+        exercise="hit-counter",
+        status="failed",
+        duration_s=0.4,
+        tests=[TestResult("test_plain", "passed"), TestResult("test_race", "failed", "lost")],
+        failure=Failure(
+            kind="race", message="lost update",
+            explanation={"pattern": "lost-update", "summary": "T1 and T2 both read 0."},
+        ),
+        integrity=["imports gc"],
+    )  # fmt: skip
+    row = ResultRow.from_verdict("ann", verdict, seed=2, course="c", tutor_version="v")
+    assert (row.failing_test, row.explanation, row.integrity) == (
+        "test_race", "T1 and T2 both read 0.", ("imports gc",),
+    )  # fmt: skip
+    assert (row.seed, row.course, row.tutor_version) == (2, "c", "v")
+
+
+def test_the_json_report_has_learner_totals_and_exercise_pass_rates() -> None:
+    data = json.loads(render(report(), "json"))
+    learners = {entry["learner"]: entry for entry in data["learners"]}
+    assert (learners["alice"]["passed"], learners["alice"]["total"]) == (1, 2)
+    rates = {entry["exercise"]: entry["pass_rate"] for entry in data["exercises"]}
+    assert rates == {"hit-counter": 0.333, "transfer-deadlock": 0.0}
+
+
+def test_the_html_report_is_one_self_contained_page() -> None:
+    from tutor.reports import Similar
+
+    rows = [
+        *ROWS,
+        ResultRow("carol", "transfer-deadlock", "failed", 1.0, similar_to=(Similar("alice", 0.9),)),
+    ]
+    page = render(Report(rows=rows, seed=3, course="pack"), "html")
+    assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
+    for outside in ("http://", "https://", "<script", "<link", "@import", "url("):
+        assert outside not in page, outside  # nothing is fetched: it reads offline
+    assert "hit-counter.py is empty &lt;&amp;&quot;" in page  # learners' text is escaped
+    assert "T1 holds A\nT2 holds B" in page  # the whole failure, readable
+    assert "Per learner" in page and "Per exercise" in page and "33%" in page
+    assert "Near-identical files" in page and "alice and carol" in page

@@ -58,3 +58,16 @@ def course_copy(tmp_path: Path) -> Path:
     target = tmp_path / "course"
     shutil.copytree(COURSE, target)
     return target
+
+
+@pytest.fixture
+def run_dir() -> Any:
+    """A directory for a sandboxed command's ``cwd`` that the sandbox user can reach even
+    without a private root (pytest's own tmp_path sits below a 0700 directory of root's)."""
+    import tempfile
+
+    from tutor.grading import remove_tree
+
+    path = Path(tempfile.mkdtemp(prefix="tutor-test-"))
+    yield path
+    remove_tree(path)

@@ -27,8 +27,8 @@ for line in control:
 """
 
 
-def test_decisions_go_in_and_states_come_out(tmp_path: Path) -> None:
-    child = start_sandboxed([PY, "-c", ECHO], cwd=tmp_path, timeout_s=60, messages=True)
+def test_decisions_go_in_and_states_come_out(run_dir: Path) -> None:
+    child = start_sandboxed([PY, "-c", ECHO], cwd=run_dir, timeout_s=60, messages=True)
     ready = child.receive(timeout=30)
     assert ready is not None and ready["state"] == "ready", child.wait().output
     for thread in (1, 2, 1):
@@ -54,8 +54,8 @@ os.write(events, b'{"unterminated": ')
 """
 
 
-def test_the_parent_survives_any_bytes_the_child_sends(tmp_path: Path) -> None:
-    child = start_sandboxed([PY, "-c", FORGER], cwd=tmp_path, timeout_s=60, messages=True)
+def test_the_parent_survives_any_bytes_the_child_sends(run_dir: Path) -> None:
+    child = start_sandboxed([PY, "-c", FORGER], cwd=run_dir, timeout_s=60, messages=True)
     result = child.wait(timeout=60)
     messages = []
     while (message := child.receive(timeout=0.1)) is not None:
@@ -66,7 +66,7 @@ def test_the_parent_survives_any_bytes_the_child_sends(tmp_path: Path) -> None:
     assert result.sandbox["messages_dropped"] >= 4 + 2000
 
 
-def test_kill_ends_the_child_and_everything_it_started(tmp_path: Path) -> None:
+def test_kill_ends_the_child_and_everything_it_started(run_dir: Path) -> None:
     token = f"tutor-test-{uuid.uuid4().hex}"
     code = f"""
 import os, time
@@ -76,14 +76,14 @@ if os.fork() == 0:
 os.write(int(os.environ["TUTOR_FD_EVENTS"]), b'{{"state": "started"}}\\n')
 time.sleep(600)
 """
-    child = start_sandboxed([PY, "-c", code], cwd=tmp_path, timeout_s=120, messages=True)
+    child = start_sandboxed([PY, "-c", code], cwd=run_dir, timeout_s=120, messages=True)
     assert child.receive(timeout=30) == {"state": "started"}
     started = time.monotonic()
     child.kill()
     result = child.wait(timeout=30)
     assert result.cancelled and time.monotonic() - started < 15
     assert not _alive_with(token)
-    quiet = start_sandboxed([PY, "-c", "pass"], cwd=tmp_path)
+    quiet = start_sandboxed([PY, "-c", "pass"], cwd=run_dir)
     with pytest.raises(ValueError):
         quiet.send({"a": 1})  # started without messages=True
     assert quiet.wait(timeout=30).exit_code == 0

@@ -34,10 +34,10 @@ def _alive_with(token: str) -> list[int]:
     return found
 
 
-def test_exit_status_and_output_come_back(tmp_path: Path) -> None:
+def test_exit_status_and_output_come_back(run_dir: Path) -> None:
     result = run_sandboxed(
         [PY, "-c", "import sys; print('out'); print('err', file=sys.stderr); sys.exit(3)"],
-        cwd=tmp_path,
+        cwd=run_dir,
         timeout_s=20,
     )
     assert (result.exit_code, result.signal, result.timed_out) == (3, None, False)
@@ -45,9 +45,9 @@ def test_exit_status_and_output_come_back(tmp_path: Path) -> None:
     assert result.describe_end() == "exit status 3"
 
 
-def test_output_is_capped_and_the_rest_counted(tmp_path: Path) -> None:
+def test_output_is_capped_and_the_rest_counted(run_dir: Path) -> None:
     result = run_sandboxed(
-        [PY, "-c", "import sys; sys.stdout.write('y' * 5_000_000)"], cwd=tmp_path, timeout_s=30
+        [PY, "-c", "import sys; sys.stdout.write('y' * 5_000_000)"], cwd=run_dir, timeout_s=30
     )
     assert result.exit_code == 0
     assert result.output_bytes == 5_000_000
@@ -56,7 +56,7 @@ def test_output_is_capped_and_the_rest_counted(tmp_path: Path) -> None:
 
 
 def test_environment_is_scrubbed_and_the_seed_passes(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    run_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("PYTHONSTARTUP", "/nonexistent/evil.py")
     monkeypatch.setenv("SECRET_TOKEN", "hunter2")
@@ -65,7 +65,7 @@ def test_environment_is_scrubbed_and_the_seed_passes(
         "import os, sys; print(sorted(os.environ)); print(os.environ['TUTOR_SEED']);"
         "print(repr(sys.stdin.read()))"
     )
-    result = run_sandboxed([PY, "-c", code], cwd=tmp_path, timeout_s=20, env={"EXTRA": "1"})
+    result = run_sandboxed([PY, "-c", code], cwd=run_dir, timeout_s=20, env={"EXTRA": "1"})
     assert result.exit_code == 0, result.output
     names, seed, stdin = result.output.splitlines()
     assert "SECRET_TOKEN" not in names and "PYTHONSTARTUP" not in names
@@ -74,14 +74,14 @@ def test_environment_is_scrubbed_and_the_seed_passes(
     assert stdin == "''"  # stdin is /dev/null: reading it never blocks
 
 
-def test_address_space_is_limited(tmp_path: Path) -> None:
+def test_address_space_is_limited(run_dir: Path) -> None:
     code = "b = bytearray(3 * 1024**3)"
-    result = run_sandboxed([PY, "-c", code], cwd=tmp_path, timeout_s=20)
+    result = run_sandboxed([PY, "-c", code], cwd=run_dir, timeout_s=20)
     assert result.exit_code == 1
     assert "MemoryError" in result.output
 
 
-def test_timeout_kills_the_whole_tree_including_daemons(tmp_path: Path) -> None:
+def test_timeout_kills_the_whole_tree_including_daemons(run_dir: Path) -> None:
     token = f"tutor-test-{uuid.uuid4().hex}"
     code = f"""
 import os, time
@@ -98,14 +98,14 @@ while True:
     time.sleep(0.01)
 """
     started = time.monotonic()
-    result = run_sandboxed([PY, "-c", code], cwd=tmp_path, timeout_s=1.5)
+    result = run_sandboxed([PY, "-c", code], cwd=run_dir, timeout_s=1.5)
     assert result.timed_out and result.signal is not None
     assert time.monotonic() - started < 10
     assert result.sandbox["stray_processes_killed"] >= 2
     assert _alive_with(token) == []
 
 
-def test_orphans_left_after_a_normal_exit_are_killed(tmp_path: Path) -> None:
+def test_orphans_left_after_a_normal_exit_are_killed(run_dir: Path) -> None:
     token = f"tutor-test-{uuid.uuid4().hex}"
     code = f"""
 import os
@@ -113,12 +113,12 @@ if os.fork() == 0:
     os.setsid()
     os.execlp("{PY}", "{PY}", "-c", "import time; time.sleep(600)", "{token}")
 """
-    result = run_sandboxed([PY, "-c", code], cwd=tmp_path, timeout_s=20)
+    result = run_sandboxed([PY, "-c", code], cwd=run_dir, timeout_s=20)
     assert result.exit_code == 0 and not result.timed_out
     assert _alive_with(token) == []
 
 
-def test_the_init_of_the_run_cannot_be_killed_from_inside(tmp_path: Path) -> None:
+def test_the_init_of_the_run_cannot_be_killed_from_inside(run_dir: Path) -> None:
     # In a PID namespace the command's parent is the namespace's init, which the kernel
     # protects from SIGKILL sent from inside; outside processes have no pid there at all.
     code = (
@@ -126,7 +126,7 @@ def test_the_init_of_the_run_cannot_be_killed_from_inside(tmp_path: Path) -> Non
         "    os.kill(os.getppid(), signal.SIGKILL)\nexcept PermissionError:\n    pass\n"
         "time.sleep(0.2)\nprint('still here')"
     )
-    result = run_sandboxed([PY, "-c", code], cwd=tmp_path, timeout_s=20, landlock=False)
+    result = run_sandboxed([PY, "-c", code], cwd=run_dir, timeout_s=20, landlock=False)
     if result.sandbox["namespaces"].get("pid") != "yes":
         pytest.skip("no PID namespace here")
     assert result.output.splitlines() == ["1", "still here"]
@@ -134,7 +134,7 @@ def test_the_init_of_the_run_cannot_be_killed_from_inside(tmp_path: Path) -> Non
 
 
 def test_killing_the_parent_kills_only_the_middle_process(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    run_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Without namespaces and Landlock's signal scope, the learner's code can kill its parent:
     # the middle process. The reaper still collects the verdict and cleans up.
@@ -143,31 +143,31 @@ def test_killing_the_parent_kills_only_the_middle_process(
         "import os, signal, time; os.kill(os.getppid(), signal.SIGKILL); time.sleep(0.2);"
         "print('still here'); raise SystemExit(5)"
     )
-    result = run_sandboxed([PY, "-c", code], cwd=tmp_path, timeout_s=20, landlock=False)
+    result = run_sandboxed([PY, "-c", code], cwd=run_dir, timeout_s=20, landlock=False)
     assert result.sandbox["middle_killed"] is True
     assert result.exit_code == 5
     assert "still here" in result.output
 
 
-def test_cancel_stops_a_run_early(tmp_path: Path) -> None:
+def test_cancel_stops_a_run_early(run_dir: Path) -> None:
     cancel = threading.Event()
     threading.Timer(0.5, cancel.set).start()
     started = time.monotonic()
     result = run_sandboxed(
-        [PY, "-c", "import time; time.sleep(600)"], cwd=tmp_path, timeout_s=60, cancel=cancel
+        [PY, "-c", "import time; time.sleep(600)"], cwd=run_dir, timeout_s=60, cancel=cancel
     )
     assert result.cancelled and not result.timed_out
     assert time.monotonic() - started < 15
 
 
-def test_channels_and_inputs_are_separate_pipes(tmp_path: Path) -> None:
+def test_channels_and_inputs_are_separate_pipes(run_dir: Path) -> None:
     code = (
         "import os; data = os.read(int(os.environ['TUTOR_FD_IN']), 100);"
         "os.write(int(os.environ['TUTOR_FD_OUT']), data[::-1]); print('plain output')"
     )
     result = run_sandboxed(
         [PY, "-c", code],
-        cwd=tmp_path,
+        cwd=run_dir,
         timeout_s=20,
         channels={"out": 1000},
         inputs={"in": b"secret"},
@@ -178,8 +178,8 @@ def test_channels_and_inputs_are_separate_pipes(tmp_path: Path) -> None:
 
 
 @needs_landlock
-def test_writes_only_beneath_writable_paths(tmp_path: Path) -> None:
-    allowed = tmp_path / "allowed"
+def test_writes_only_beneath_writable_paths(run_dir: Path) -> None:
+    allowed = run_dir / "allowed"
     allowed.mkdir()
     code = """
 import sys
@@ -190,10 +190,10 @@ for path in sys.argv[1:]:
     except OSError as exc:
         print("denied", path, exc.errno)
 """
-    inside, outside = allowed / "ok.txt", tmp_path / "no.txt"
+    inside, outside = allowed / "ok.txt", run_dir / "no.txt"
     result = run_sandboxed(
         [PY, "-c", code, str(inside), str(outside)],
-        cwd=tmp_path,
+        cwd=run_dir,
         timeout_s=20,
         writable=[allowed],
     )
@@ -205,18 +205,18 @@ for path in sys.argv[1:]:
 
 
 @pytest.mark.skipif(abi_version() < 6, reason="Landlock signal scoping needs ABI 6")
-def test_signals_to_processes_outside_the_sandbox_are_refused(tmp_path: Path) -> None:
+def test_signals_to_processes_outside_the_sandbox_are_refused(run_dir: Path) -> None:
     code = (
         "import os, signal\ntry:\n    os.kill(os.getppid(), signal.SIGKILL)\n"
         "except PermissionError:\n    print('refused')"
     )
-    result = run_sandboxed([PY, "-c", code], cwd=tmp_path, timeout_s=20)
+    result = run_sandboxed([PY, "-c", code], cwd=run_dir, timeout_s=20)
     assert "refused" in result.output
     assert result.sandbox["middle_killed"] is False
 
 
 def test_a_killed_reaper_is_reported_and_its_processes_are_swept(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    run_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Only possible without namespaces and Landlock's signal scope: the learner kills the middle
     # process and the reaper. The tutor notices the missing report and kills the run by its
@@ -241,7 +241,7 @@ for pid in (reaper, gate, middle):
 time.sleep(600)
 """
     started = time.monotonic()
-    result = run_sandboxed([PY, "-c", code], cwd=tmp_path, timeout_s=2, landlock=False)
+    result = run_sandboxed([PY, "-c", code], cwd=run_dir, timeout_s=2, landlock=False)
     assert result.error is not None and "reaper" in result.error
     assert result.sandbox["stray_processes_killed_by_the_tutor"] >= 2
     assert time.monotonic() - started < 20
@@ -250,7 +250,7 @@ time.sleep(600)
 
 
 @pytest.mark.skipif(abi_version() < 4, reason="Landlock TCP rules need ABI 4")
-def test_tcp_connections_are_refused(tmp_path: Path) -> None:
+def test_tcp_connections_are_refused(run_dir: Path) -> None:
     import socket
 
     with socket.create_server(("127.0.0.1", 0)) as server:
@@ -260,5 +260,5 @@ def test_tcp_connections_are_refused(tmp_path: Path) -> None:
             f"    socket.create_connection(('127.0.0.1', {port}), timeout=5)\n"
             "    print('connected')\nexcept OSError as exc:\n    print('refused', exc.errno)"
         )
-        result = run_sandboxed([PY, "-c", code], cwd=tmp_path, timeout_s=20)
+        result = run_sandboxed([PY, "-c", code], cwd=run_dir, timeout_s=20)
     assert "refused" in result.output, result.output

@@ -61,6 +61,8 @@ def expose(paths: list[str]) -> None:
         for holder, path in kept:
             os.makedirs(path, exist_ok=True)
             mount(holder, path, None, _MS_MOVE)
+            os.rmdir(holder)
+        os.rmdir(stash)
 
 
 def main() -> None:

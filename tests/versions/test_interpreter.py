@@ -32,7 +32,7 @@ def test_a_free_threaded_build_is_refused_with_one_line_before_anything_runs() -
         assert done.stdout == ""
         lines = done.stderr.splitlines()
         assert len(lines) == 1, done.stderr
-        assert lines[0].startswith("tutor: free-threaded Python")
+        assert lines[0].startswith("tutor: error: free-threaded Python")
         assert f"({version}t)" in lines[0] and f"python{version}" in lines[0]
 
 

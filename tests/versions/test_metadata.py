@@ -24,7 +24,8 @@ def test_requires_python_starts_at_the_oldest_version_ci_tests(driver: ModuleTyp
 
 def test_every_tested_version_has_a_plan_whose_paths_exist(driver: ModuleType) -> None:
     assert set(driver.PLAN) == set(driver.VERSIONS)
-    for version, paths in driver.PLAN.items():
+    for version, part in driver.PLAN.items():
+        paths = part.paths
         assert paths, version
         for path in paths:
             assert (REPO / path).exists(), f"{version}: {path} does not exist"

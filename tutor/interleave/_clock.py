@@ -5,6 +5,7 @@ Outside a schedule (or in a thread the scheduler does not control) these are the
 
 from __future__ import annotations
 
+from ._dpor import CLOCK
 from ._points import untraced
 from ._runtime import ACTIVE, MAIN, REAL
 from ._types import SLEEP
@@ -43,6 +44,7 @@ def sleep(secs) -> None:
 def monotonic() -> float:
     run = ACTIVE.run
     if run is not None and run.who() is not None:
+        run.touch(run.current, CLOCK, False)
         return _BASE["monotonic"] + run.clock
     return REAL.monotonic()
 
@@ -50,6 +52,7 @@ def monotonic() -> float:
 def time() -> float:
     run = ACTIVE.run
     if run is not None and run.who() is not None:
+        run.touch(run.current, CLOCK, False)
         return _BASE["time"] + run.clock
     return REAL.time()
 
@@ -57,5 +60,6 @@ def time() -> float:
 def perf_counter() -> float:
     run = ACTIVE.run
     if run is not None and run.who() is not None:
+        run.touch(run.current, CLOCK, False)
         return _BASE["perf"] + run.clock
     return REAL.perf_counter()

@@ -280,6 +280,15 @@ def _check_then_act(run, failure, names, entries, memory, facts):
                         [check, change, act], names)
 
 
+def _stale_check(run, failure, names, entries, memory, facts):
+    """check-then-act whose check is an ``if``/``while`` test: the root cause even when the
+    act itself then races too (both threads passed the check, then both updated)."""
+    found = _check_then_act(run, failure, names, entries, memory, facts)
+    if found is not None and found[0]["summary"].split(" ", 2)[1] == "checked":
+        return found
+    return None
+
+
 def _unprotected_invariant(run, failure, names, entries, memory, facts):
     """A reader saw one of two related writes but not the other."""
     writes = [e for e in memory if e.op != "read"]
@@ -360,16 +369,34 @@ def _polling(run, failure, names, entries, memory, facts):
 
 
 def _exception(run, failure, names, entries, memory, facts):
+    """A thread raised: name the shared location another thread changed behind its back
+    (it read another thread's value where it had used its own), if there is one."""
     exc = failure.exception
     if failure.thread is None or exc is None:
         return None
+    me = failure.thread.index
     line = failure.where[1] if failure.where else None
     text = str(exc).strip()
     summary = (f"{failure.thread.name} raised {type(exc).__name__}"
-               f"{': ' + text if text else ''}" + (f" at line {line}." if line else "."))
-    last = [e for e in memory if e.thread == failure.thread.index][-1:]
-    return _explanation("exception", summary, last[0].location if last else None, line,
-                        last, names)
+               f"{': ' + text if text else ''}" + (f" at line {line}" if line else ""))
+    mine = [e for e in memory if e.thread == me]
+    for read in reversed(mine):
+        if read.op != "read":
+            continue
+        before = [e for e in mine if e.pos < read.pos and same_location(e, read)]
+        if not before:
+            continue
+        meddlers = [e for e in memory if before[-1].pos < e.pos < read.pos and e.thread != me
+                    and e.op != "read" and same_location(e, read)]  # fmt: skip
+        if meddlers:
+            m = meddlers[-1]
+            summary += (f", after {names[m.thread]} changed {_q(m.location)} to {m.value} "
+                        f"behind its back (line {m.line}).")
+            return _explanation("exception", summary, read.location, read.line,
+                                [before[-1], m, read], names)
+    here = [e for e in mine if e.line == line] or mine[-1:]
+    return _explanation("exception", summary + ".", here[-1].location if here else None, line,
+                        here[-1:], names)
 
 
 def plain_message(message: str) -> str:
@@ -509,7 +536,7 @@ def _starvation(run, failure, names, entries, memory, facts):
 
 
 _RULES = {
-    Kind.ASSERTION: (_wait_without_recheck, _lost_update, _check_then_act,
+    Kind.ASSERTION: (_wait_without_recheck, _stale_check, _lost_update, _check_then_act,
                      _unprotected_invariant, _exception, _polling, _other),
     Kind.DEADLOCK: (_never_signalled, _lost_wakeup, _deadlock),
     Kind.STARVATION: (_busy_wait, _starvation),

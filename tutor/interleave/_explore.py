@@ -10,6 +10,7 @@ from ..names import TEST_FILE
 from . import _patching
 from ._clock import set_time_base
 from ._diagnosis import explain, headline
+from ._dpor import Dpor, RunState
 from ._failure import InterleavingFailure
 from ._points import make_backend, point_mode, set_assigned_names
 from ._run import Run
@@ -18,14 +19,25 @@ from ._schedule import decode, encode
 from ._stores import assigned_names
 from ._strategy import PCT, BoundedSearch, Planned, RandomWalk
 from ._timeline import build_timeline
+from ._types import Kind
 from ._workers import WorkerPool
 
-DEFAULT_BUDGET_S = 1.0
+#: the search budget, in schedules: the same submission and seed give the same verdict anywhere
+DEFAULT_MAX_SCHEDULES = 500
+#: ... and in scheduling points over all schedules (a long-running program stops earlier)
+DEFAULT_MAX_TOTAL_STEPS = 100_000
+#: wall-clock safety net: past it the search stops with a ``timeout`` failure, never a pass.
+#: ``budget_s`` can raise it, not lower it below this floor (see docs/interleave.md).
+SAFETY_FLOOR_S = 1800.0
 DEFAULT_MAX_STEPS = 50_000
 DEFAULT_BOUND = 2
-#: share of the budget the bounded search may use before PCT and random walks take over
+#: share of the schedule budget the partial-order reduction may use before, if it has not
+#: finished (or cannot prove anything: fairness shaped the schedules), the bounded search,
+#: PCT and random walks take the rest
+DPOR_SHARE = 0.8
+#: share of what is left that the bounded search may use before PCT and random walks
 DFS_SHARE = 0.6
-MINIMIZE_BUDGET_S = 1.0
+MINIMIZE_TRIALS = 400
 #: random walks run once the 1-preemption level is done, before the (large) next one: they
 #: find most deeper bugs within a few schedules, and cost a correct program little
 EARLY_WALKS = 30
@@ -33,34 +45,36 @@ TIMELINE_RING = 400
 
 
 class Report:
-    """What ``explore`` did when it found nothing wrong."""
+    """What ``explore`` did when it found nothing wrong (also ``InterleavingFailure.report``)."""
 
     def __init__(self, schedules: int, elapsed_s: float, exhausted: bool, *, bound: int = -1,
                  interleavings: int = 0, seed: int = 0) -> None:
         self.schedules = schedules
         self.elapsed_s = elapsed_s
-        self.exhausted = exhausted
-        self.bound = bound
-        self.interleavings = interleavings
+        self.exhausted = exhausted  # every schedule within the preemption bound ran (or complete)
+        self.complete = False  # every interleaving up to max_steps is equivalent to one that ran
+        self.bound = bound  # the largest preemption bound fully covered (-1: none)
+        self.interleavings = interleavings  # schedules of the bounded search (or traces)
+        self.traces = 0  # distinct interleavings (Mazurkiewicz traces) the reduction ran
+        self.steps = 0  # scheduling points over all schedules
         self.seed = seed
         self.strategies: dict[str, int] = {}
         self.backend = ""
 
     def __repr__(self) -> str:
         return (f"Report(schedules={self.schedules}, elapsed_s={self.elapsed_s:.3f}, "
-                f"exhausted={self.exhausted}, bound={self.bound}, "
-                f"interleavings={self.interleavings}, seed={self.seed})")
+                f"complete={self.complete}, exhausted={self.exhausted}, bound={self.bound}, "
+                f"traces={self.traces}, seed={self.seed})")
 
     @property
     def summary(self) -> str:
-        if self.exhausted:
-            return (f"all {self.interleavings} interleavings with up to {self.bound} "
-                    f"preemption{'s' if self.bound != 1 else ''} checked")
-        text = f"{self.schedules} schedules checked in {self.elapsed_s:.2f} s"
+        if self.complete:
+            return f"proved: all {self.traces} interleavings checked"
+        text = f"checked {self.schedules} schedules"
         if self.bound >= 0:
-            text += (f"; every interleaving with up to {self.bound} preemption"
-                     f"{'s' if self.bound != 1 else ''} among them")
-        return text + " (not exhaustive)"
+            text += (f" (all with up to {self.bound} preemption"
+                     f"{'s' if self.bound != 1 else ''})")
+        return text
 
     def __str__(self) -> str:
         return self.summary
@@ -158,85 +172,125 @@ def explore(setup, threads, check=None, *, seed=None, budget_s=None, max_schedul
             max_steps=None, preemption_bound=DEFAULT_BOUND, minimize=True) -> Report:
     """Run ``threads`` over ``setup()``'s state under many schedules; raise on the first failure.
 
-    See docs/interleave.md. ``budget_s`` is a hard wall-clock bound (default 1 s when neither
-    it nor ``max_schedules`` is given); with only ``max_schedules`` the result is fully
-    deterministic for a given seed.
+    See docs/interleave.md. The search is counted in schedules (``max_schedules``, default
+    500, and 100,000 scheduling points in all), so its result does not depend on the
+    machine; ``budget_s`` is only a wall-clock safety net (at least 30 min) whose expiry is a
+    ``timeout`` failure, never a pass.
     """
     __tracebackhide__ = True  # pytest: show the learner's test, not the explorer's insides
     threads = list(threads)
     if not threads:
         raise ValueError("explore() needs at least one thread function")
     seed = resolve_seed(seed)
-    if budget_s is None and max_schedules is None:
-        budget_s = DEFAULT_BUDGET_S
     start = wall()
-    deadline = start + budget_s if budget_s is not None else math.inf
-    limit = max_schedules if max_schedules is not None else math.inf
+    safety = max(budget_s or 0.0, SAFETY_FLOOR_S)
+    deadline = start + safety
+    limit = max_schedules if max_schedules is not None else DEFAULT_MAX_SCHEDULES
     report = Report(0, 0.0, False, seed=seed)
-    search = BoundedSearch(preemption_bound, _order_key(seed))
+    order = _order_key(seed)
     with Session(setup, threads, check, max_steps or DEFAULT_MAX_STEPS) as session:
         report.backend = session.backend.name
 
-        def dfs_allowed() -> bool:
-            """The bounded search runs first; past its share only if it can still finish."""
-            done = report.schedules
-            if done >= limit:
-                return False
-            left = len(search.queue)
-            at_last_level = search.complete_bound >= preemption_bound - 1
-            if budget_s is not None:
-                used = wall() - start
-                if used > DFS_SHARE * budget_s:
-                    per_schedule = used / max(done, 1)
-                    return at_last_level and used + left * per_schedule <= budget_s
-            elif done >= DFS_SHARE * limit:
-                return at_last_level and done + left <= limit
-            return True
+        def spent() -> bool:
+            return report.schedules >= limit or report.steps >= DEFAULT_MAX_TOTAL_STEPS
 
-        def one(strategy):
+        def one(strategy, dpor=None):
             __tracebackhide__ = True
-            run = session.run(strategy, deadline)
+            if wall() > deadline:
+                _timeout(report, start, safety)
+            run = session.new_run(strategy, deadline)
+            if dpor is not None:
+                run.dpor_state = RunState(dpor)
+            run.execute(session.setup, session.threads, session.check)
             report.schedules += 1
+            report.steps += run.steps
             report.strategies[strategy.name] = report.strategies.get(strategy.name, 0) + 1
+            if run.out_of_budget:
+                _timeout(report, start, safety)
             if run.failure is not None:
                 _fail(session, run, report, minimize, start)
             return run
 
-        complete = False
-        rng = random.Random(seed)
-        walk = RandomWalk(rng)
-        walks_due = EARLY_WALKS if preemption_bound >= 2 else 0
-        while dfs_allowed() and search.next_schedule():
-            if walks_due and search.complete_bound >= 1:
-                while walks_due and report.schedules < limit and wall() < deadline:
-                    walks_due -= 1
-                    if one(walk).out_of_budget:
-                        break
-                walks_due = 0
-                if not dfs_allowed():
-                    break
-            run = one(search)
-            search.finished()
-            if run.out_of_budget:
-                break
+        # 1. the partial-order reduction, fewest preemptions first
+        dpor = Dpor(order)
+        dpor_limit = limit if len(threads) > 0 else 0
+        while dpor.has_work() and not spent():
+            dpor.next_schedule()
+            run = one(dpor, dpor)
+            dpor.finished(run)
+            if not run.pruned:
+                report.traces += 1
+            if not dpor.complete_possible:
+                break  # fairness shaped the schedules: no proof possible, search on as below
+            left = DPOR_SHARE * dpor_limit - report.schedules
+            if dpor.has_work() and len(dpor.queue) > left:
+                break  # more alternatives pending than schedules left: it cannot finish
+        if dpor.complete_possible and not dpor.has_work():
+            report.complete = report.exhausted = True
+            report.bound = preemption_bound
+            report.interleavings = report.traces
         else:
-            complete = search.exhausted
-        report.bound = search.complete_bound
-        report.interleavings = search.count
-        if complete:
-            report.exhausted = True
-        else:
-            pct = PCT(rng)
-            turn = 0
-            while report.schedules < limit and wall() < deadline:
-                strategy = pct if turn % 2 == 0 else walk
-                turn += 1
-                run = one(strategy)
-                pct.observed(len(run.decisions))
-                if run.out_of_budget:
-                    break
+            _bounded_then_random(one, report, seed, order, preemption_bound, limit, spent)
     report.elapsed_s = wall() - start
     return report
+
+
+def _bounded_then_random(one, report, seed, order, preemption_bound, limit, spent) -> None:
+    """Bounded search (every schedule with up to ``preemption_bound`` departures, fewest
+    first, with early random walks), then PCT and random walks for the rest of the budget."""
+    __tracebackhide__ = True
+    search = BoundedSearch(preemption_bound, order)
+    begun = report.schedules
+    share = begun + DFS_SHARE * (limit - begun)
+    rng = random.Random(seed)
+    walk = RandomWalk(rng)
+    walks_due = EARLY_WALKS if preemption_bound >= 2 else 0
+
+    def dfs_allowed() -> bool:
+        if spent():
+            return False
+        if report.schedules >= share:  # past its share only if it can still finish
+            at_last_level = search.complete_bound >= preemption_bound - 1
+            return at_last_level and report.schedules + len(search.queue) <= limit
+        return True
+
+    complete = False
+    while dfs_allowed() and search.next_schedule():
+        if walks_due and search.complete_bound >= 1:
+            while walks_due and not spent():
+                walks_due -= 1
+                one(walk)
+            walks_due = 0
+            if not dfs_allowed():
+                break
+        one(search)
+        search.finished()
+    else:
+        complete = search.exhausted
+    report.bound = search.complete_bound
+    report.interleavings = search.count
+    if complete:
+        report.exhausted = True
+        return  # every schedule within the bound ran; more random ones would add little
+    pct = PCT(rng)
+    turn = 0
+    while not spent():
+        strategy = pct if turn % 2 == 0 else walk
+        turn += 1
+        run = one(strategy)
+        pct.observed(len(run.decisions))
+
+
+def _timeout(report, start, safety) -> None:
+    """The safety net ran out before the search did: a verdict would depend on the machine."""
+    __tracebackhide__ = True
+    report.elapsed_s = wall() - start
+    message = (f"the explorer used its {safety:g} s safety limit after {report.schedules} "
+               "schedules, before its search was done")
+    raise InterleavingFailure(
+        Kind.TIMEOUT, message, None, [], [], report,
+        headline=("The check ran out of time before it could decide: your code may be very "
+                  "slow, or never finish, under some interleavings."))
 
 
 def _fail(session, run, report, minimize, start) -> None:
@@ -283,16 +337,15 @@ def _minimize(session, plan, kind):
     switches for the learner to follow.
     """
     best = list(plan)
-    stop = wall() + MINIMIZE_BUDGET_S
     trials = 0
     chunk = max(1, len(best) // 2)
-    while chunk >= 1 and wall() < stop and trials < 400:
+    while chunk >= 1 and trials < MINIMIZE_TRIALS:
         removed = False
         i = len(best) - chunk
-        while i >= 0 and wall() < stop:
+        while i >= 0 and trials < MINIMIZE_TRIALS:
             candidate = best[:i] + best[i + chunk:]
             trials += 1
-            run = session.run(Planned(candidate), stop)
+            run = session.run(Planned(candidate), math.inf)
             if run.failure is not None and run.failure.kind == kind:
                 best = run.deviations()
                 removed = True

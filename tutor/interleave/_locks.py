@@ -234,6 +234,7 @@ def _lock_acquire(run, me, lock, blocking, timeout) -> bool:
 
 def _lock_take(run, me, lock) -> None:
     """Blocking re-acquire after a condition wait (no scheduling point of its own)."""
+    run.touch(me, ("sync", id(lock)), True)
     while lock._vowner is not None:
         run.block(me, lock, None, ("waits for", lock))
     lock._vowner = me
@@ -342,6 +343,7 @@ class Condition(Hybrid):
             return self._real.notify(n)
         if not self._lock._owned_by(me):
             raise RuntimeError("cannot notify on un-acquired lock")
+        run.touch(me, ("sync", id(self)), True)
         woken = self._vwaiters[:n]
         del self._vwaiters[:n]
         for t in woken:

@@ -18,6 +18,8 @@ import threading
 from collections import deque
 
 from ._diagnosis import deadlock_facts, describe_deadlock, describe_starvation
+from ._dpor import CLOCK, footprint
+from ._policy import default_choice
 from ._record import record_point, settle
 from ._runtime import (
     ACTIVE,
@@ -75,6 +77,8 @@ class Run:
         self.ring = deque(maxlen=record) if record else None
         self.after_setup = None  # called with the state before any thread starts
         self.watchdog = True  # interrupt a thread stuck outside any point (off when stepping)
+        self.dpor_state = None  # the partial-order reduction's bookkeeping, when it drives
+        self.pruned = False  # abandoned as redundant (every choice asleep): not a failure
         self.leaked: list[Worker] = []
 
     # -- who is calling -------------------------------------------------------------------
@@ -107,6 +111,8 @@ class Run:
             cands = self.candidates(None)
             if cands:
                 first = self.decide(None, cands)
+                if self.dpor_state is not None:
+                    self.dpor_state.execute(first.index, self)
                 self.activate(first)
                 first.worker.gate.release()
                 try:
@@ -118,7 +124,8 @@ class Run:
                     raise
             self._unwind()
             self.phase = "check"
-            if self.failure is None and not self.out_of_budget and check is not None:
+            if self.failure is None and not self.out_of_budget and not self.pruned and (
+                    check is not None):  # a pruned schedule stopped halfway: nothing to check
                 try:
                     check(self.state)
                 except Abort:
@@ -197,6 +204,9 @@ class Run:
 
     def spawn(self, fn, args, name, daemon, thread) -> ThreadState:
         ts = ThreadState(self, len(self.threads), name, fn, args, daemon, thread)
+        if self.dpor_state is not None:
+            parent = self.current.index if self.current is not None else None
+            self.dpor_state.spawned(parent, ts.index)
         ts.worker = self.pool.take(ts)
         if thread is None:
             ts.thread = self.pool.dummy_thread(ts.index, name)
@@ -230,6 +240,10 @@ class Run:
         if ts.pending_write is not None:
             settle(ts)
         self.record(ts, "finished")
+        state = self.dpor_state
+        if state is not None:
+            state.touch(ts.index, self, ("sync", id(ts)), True)  # joiners may go on
+            state.pending.pop(ts.index, None)
         ts.status = FINISHED
         if ts.thread is not None and "_tutor_ts" in ts.thread.__dict__:
             _mark_thread_done(ts.thread)
@@ -240,6 +254,8 @@ class Run:
             cands = self.candidates(ts)
             if cands:
                 nxt = self.decide(ts, cands)
+                if state is not None:
+                    state.execute(nxt.index, self)
                 self.activate(nxt)
                 nxt.worker.gate.release()
                 return
@@ -269,10 +285,20 @@ class Run:
             if not timed:
                 return []
             first = min(t.deadline for t in timed)
-            return [t for t in timed if t.deadline == first]
-        cands = [t for t in self.threads if (t.status == RUNNABLE or (
-            t.status == BLOCKED and t.deadline is not None))
-            and not self._deferred(t) and not (t.blocker is not None and _stalled(t.blocker))]
+            earliest = [t for t in timed if t.deadline == first]
+            if self.dpor_state is not None and len(earliest) < len(timed):
+                self.dpor_state.fair = True  # the clock, not a dependence, decided who may go
+            return earliest
+        cands = []
+        for t in self.threads:
+            if t.status == RUNNABLE or (t.status == BLOCKED and t.deadline is not None):
+                if t.blocker is not None and _stalled(t.blocker):
+                    continue  # it would block at once: disabled until a dependent step
+                if self._deferred(t):
+                    if self.dpor_state is not None:
+                        self.dpor_state.fair = True  # fairness, not a dependence, decided
+                    continue
+                cands.append(t)
         return cands or runnable
 
     def _deferred(self, t: ThreadState) -> bool:
@@ -338,6 +364,11 @@ class Run:
             self._raise_abort(ts)
         if ts.pending_write is not None:
             settle(ts)
+        if self.dpor_state is not None:
+            access = where[3]
+            # the learner's frame: below this method and the tracer/monitoring callback
+            self.dpor_state.declare(
+                ts.index, footprint(access, sys._getframe(2)) if access is not None else ())
         self.steps += 1
         ts.next = where[1]
         if where[2]:
@@ -364,6 +395,11 @@ class Run:
             self._raise_abort(ts)
         if ts.pending_write is not None:
             settle(ts)
+        if self.dpor_state is not None:
+            obj = event[1]
+            # waiting for an Event or a thread only reads it (set/finish write it)
+            writes = not (event[0] in ("wait on", "join") and getattr(obj, "kind", "") != "Barrier")
+            self.dpor_state.declare(ts.index, ((("sync", id(obj)), writes),))
         self.steps += 1
         ts.reads = 0
         self.quiet = 0
@@ -387,13 +423,18 @@ class Run:
             ):
                 others = True
                 break
+        state = self.dpor_state
         if not others:
+            if state is not None:
+                state.execute(ts.index, self)
             return
         if ts.consecutive > self.fair_steps or ts.reads > SPIN_STEPS:
             self._defer(ts)
             ts.reads = 0
         cands = self.candidates(ts)
         nxt = self.decide(ts, cands)
+        if state is not None:
+            state.execute(nxt.index, self)
         if nxt is not ts:
             self._transfer(ts, nxt)
 
@@ -413,6 +454,14 @@ class Run:
         if deadline is not None:
             self._defer(ts)
         self.record(ts, what)
+        state = self.dpor_state
+        if state is not None:
+            # when it runs again: a retry on ``obj`` (woken), or a timeout (moves the clock)
+            if deadline is not None:
+                state.touch(ts.index, self, CLOCK, False)
+            reads = isinstance(obj, ThreadState) or getattr(obj, "kind", "") == "Event"
+            retry = () if obj is SLEEP else ((("sync", id(obj)), not reads),)
+            state.pending[ts.index] = retry + (((CLOCK, True),) if deadline is not None else ())
         cands = self.candidates(ts)
         if not cands:
             if self._live_non_daemon():
@@ -421,11 +470,26 @@ class Run:
                 self.aborted = True
             self._raise_abort(ts)
         nxt = self.decide(ts, cands)
+        if state is not None:
+            state.execute(nxt.index, self)
         self._transfer(ts, nxt)
         ts.waiting = None
 
+    def touch(self, ts, loc, write: bool = True) -> None:
+        """A controlled thread's step accessed ``loc`` (a primitive, the clock) on the way."""
+        state = self.dpor_state
+        if state is not None and ts is not None and ts is not MAIN and self.phase == "threads":
+            state.touch(ts.index, self, loc, write)
+
+    def prune(self) -> None:
+        """Abandon this schedule as redundant (it can only repeat one explored already)."""
+        self.pruned = True
+        self.aborted = True
+
     def wake(self, obj) -> None:
         """Make every thread blocked on ``obj`` runnable (it re-checks its condition)."""
+        if self.dpor_state is not None:
+            self.touch(self.current, ("sync", id(obj)), True)
         for t in self.threads:
             if t.status == BLOCKED and t.waiting is obj:
                 t.status = RUNNABLE
@@ -496,19 +560,6 @@ def _stalled(blocker) -> bool:
     if kind == "event":
         return not obj._vflag
     return obj.status != FINISHED  # "join"
-
-
-def default_choice(cur, cands):
-    """Keep the current thread; else the runnable one waiting longest; else the first deadline."""
-    if cur is not None and cur in cands:
-        return cur
-    best = None
-    for t in cands:
-        if t.status == RUNNABLE and (best is None or t.last_run < best.last_run):
-            best = t
-    if best is not None:
-        return best
-    return min(cands, key=lambda t: (t.deadline, t.index))
 
 
 def _check_message(exc: BaseException) -> str:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import time
 
-from ._runtime import wall
+from ._runtime import SCALE, wall
 
 #: without run-queue figures, a thread that uses no CPU is stuck after this many graces (wall)
 BLOCKED_FACTOR = 5.0
@@ -74,9 +74,9 @@ class StallClock:
         if self.delay0 is not None:
             delay = _run_delay_s(self.native_id)
             if delay is not None:
-                return elapsed - (delay - self.delay0)
+                return elapsed - (delay - self.delay0) * SCALE
         if self.cpu0 is not None:
             cpu = _cpu_seconds(self.cpu_clock)
             if cpu is not None:
-                return max(cpu - self.cpu0, elapsed / BLOCKED_FACTOR)
+                return max((cpu - self.cpu0) * SCALE, elapsed / BLOCKED_FACTOR)
         return elapsed

@@ -14,7 +14,7 @@ from __future__ import annotations
 import random
 from collections import deque
 
-from ._run import default_choice
+from ._policy import default_choice
 from ._types import BLOCKED
 
 

@@ -189,6 +189,7 @@ class Event(Hybrid):
         run, me = context()
         if me is None:
             return self._real.clear()
+        run.touch(me, ("sync", id(self)), True)
         self._v(run)._vflag = False
         return None
 

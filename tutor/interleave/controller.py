@@ -19,7 +19,7 @@ import sys
 
 from ._explore import DEFAULT_MAX_STEPS, TIMELINE_RING, Report, Session, failure_from
 from ._naming import describe, event_text
-from ._run import default_choice
+from ._policy import default_choice
 from ._runtime import allocate_lock, learner_frame, start_thread
 from ._schedule import encode
 from ._timeline import build_timeline

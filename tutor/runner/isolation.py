@@ -53,7 +53,7 @@ def python_paths(executable: str) -> list[str]:
     """What a child Python needs to read: its prefixes, site-packages and the tutor package."""
     paths = [sys.prefix, sys.exec_prefix, sys.base_prefix, sys.base_exec_prefix]
     for exe in {executable, sys.executable}:
-        paths += [os.path.dirname(exe), os.path.dirname(os.path.realpath(exe))]
+        paths += [os.path.dirname(hop) for hop in symlink_chain(exe)]
     try:
         paths += site.getsitepackages()
     except AttributeError:  # pragma: no cover - old virtualenv's site module
@@ -61,6 +61,17 @@ def python_paths(executable: str) -> list[str]:
     # Only the package, never the repository around an editable install (solutions, tests).
     paths.append(str(_PACKAGE))
     return paths
+
+
+def symlink_chain(path: str, limit: int = 40) -> list[str]:
+    """``path``, then every link it goes through to the real file (each hop's directory must be
+    in the private root for the command to start: a venv's ``python`` links to the base one)."""
+    chain = [os.path.abspath(path)]
+    while os.path.islink(chain[-1]) and len(chain) < limit:
+        target = os.readlink(chain[-1])
+        chain.append(os.path.normpath(os.path.join(os.path.dirname(chain[-1]), target)))
+    chain.append(os.path.realpath(path))
+    return chain
 
 
 def isolation_plan(
@@ -103,11 +114,14 @@ def isolation_plan(
 def share_with_sandbox_user(cwd: Path, writable: Sequence[Path], uid: int, gid: int) -> None:
     """As root, learner code runs as ``uid``: let it read ``cwd`` and write ``writable``.
 
-    Inside a private root only these directories themselves matter (their parents there are
-    ours); without one (no mount namespace) their parents on the host must let it through.
+    ``cwd`` goes to the sandbox's group (``nogroup``) with group read and search, so that no
+    other user of the machine may look in while it runs. Inside a private root only these
+    directories themselves matter (their parents there are ours); without one (no mount
+    namespace) their parents on the host must let the sandbox user through.
     """
     try:
-        os.chmod(cwd, os.stat(cwd).st_mode | 0o005)
+        os.chown(cwd, -1, gid)
+        os.chmod(cwd, os.stat(cwd).st_mode | 0o050)
     except OSError:
         pass
     for path in writable:
@@ -129,7 +143,7 @@ def layers(sandbox: dict[str, Any]) -> list[tuple[str, bool, str]]:
         found.append((f"{name} namespace", state == "yes", state))
     fs = sandbox.get("filesystem", "host view (no mount namespace)")
     found.append(("private root", fs.startswith("private root"), fs))
-    proc = sandbox.get("proc", "the host's /proc (no PID and mount namespaces)")
+    proc = sandbox.get("proc", "the host's /proc (no private root)")
     found.append(("private /proc", proc.startswith("private"), proc))
     held = sandbox.get("privileges", "unknown (the command did not start)")
     unprivileged = "no capabilities" in held and not held.startswith("uid 0,")

@@ -64,6 +64,7 @@ class _RulesetAttr(ctypes.Structure):
 
 class _PathBeneathAttr(ctypes.Structure):
     _pack_ = 1
+    _layout_ = "ms"  # what _pack_ has always meant; 3.14 warns unless it is said
     _fields_ = [("allowed_access", ctypes.c_uint64), ("parent_fd", ctypes.c_int32)]
 
 

@@ -255,6 +255,13 @@ def _minimal_dev(
     mount(None, dev, None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
 
 
+def make_private() -> None:
+    """Stop mount propagation both ways, before mounting anything (else, with a shared root,
+    our mounts would appear on the host). Fails in a chroot, where "/" is no mount point: then
+    nothing may be mounted at all."""
+    mount(None, "/", None, MS_REC | MS_PRIVATE)
+
+
 def build_root(view: dict[str, Any]) -> dict[str, str]:
     """Mount the private root described by ``view`` and pivot into it (in the init process).
 
@@ -263,7 +270,6 @@ def build_root(view: dict[str, Any]) -> dict[str, str]:
     """
     new_root = view["root"]
     uid, gid = view["uid"], view["gid"]
-    mount(None, "/", None, MS_REC | MS_PRIVATE)
     me, my_group = os.getuid(), os.getgid()  # the init's ids in the namespace (mapped)
     _tmpfs(new_root, 1 << 20, 0o755, me, my_group, inodes=4096)
     # /tmp first: the binds beneath it (the scratch directory, usually) go on top of it.
@@ -360,6 +366,10 @@ def capabilities_held() -> str:
         for line in f:
             key, _, value = line.partition(":")
             fields[key] = value.split()
-    held = [k for k in ("CapEff", "CapPrm", "CapBnd", "CapAmb") if int(fields[k][0], 16)]
+    held = [k for k in ("CapEff", "CapPrm", "CapInh", "CapAmb") if int(fields[k][0], 16)]
     uid = fields["Uid"][0]
-    return f"uid {uid}, " + ("no capabilities" if not held else "holds " + ", ".join(held))
+    if held:
+        return f"uid {uid}, holds " + ", ".join(held)
+    if int(fields["CapBnd"][0], 16):  # a user may not clear it; no_new_privs makes it moot
+        return f"uid {uid}, no capabilities (bounding set kept: no_new_privs forbids regaining)"
+    return f"uid {uid}, no capabilities"

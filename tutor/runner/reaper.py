@@ -96,6 +96,20 @@ def _exec_command(
     os._exit(127)
 
 
+def _private_root(view: dict[str, Any], status_w: int) -> bool:
+    """Build the private root; on failure keep the host's view with private tmpfs."""
+    try:
+        for key, value in namespaces.build_root(view).items():
+            _say(status_w, key, value)
+        return True
+    except OSError as exc:
+        namespaces.fall_back(view)
+        _say(
+            status_w, "filesystem", f"host view, read-only by Landlock (private root failed: {exc})"
+        )
+        return False
+
+
 def _init(spec: dict[str, Any], status_w: int, joined: dict[str, str], user_ns: bool) -> None:
     """PID 1 of the run (when there is a PID namespace): build the root, run, wait, report."""
     try:
@@ -110,16 +124,11 @@ def _init(spec: dict[str, Any], status_w: int, joined: dict[str, str], user_ns: 
         private_root = False
         if joined.get("mount") == "yes":
             try:
-                for key, value in namespaces.build_root(iso["view"]).items():
-                    _say(status_w, key, value)
-                private_root = True
+                namespaces.make_private()
             except OSError as exc:
-                namespaces.fall_back(iso["view"])
-                _say(
-                    status_w,
-                    "filesystem",
-                    f"host view, read-only by Landlock (private root failed: {exc})",
-                )
+                _say(status_w, "filesystem", f"host view (mounts cannot be made private: {exc})")
+            else:
+                private_root = _private_root(iso["view"], status_w)
         namespaces.undumpable()
         child = os.fork()
         if child == 0:

@@ -42,6 +42,7 @@ _PACKAGE_PARENT = str(Path(__file__).resolve().parents[2])
 _REAPER_BOOT = (
     "import sys; sys.path.insert(0, sys.argv.pop(1)); from tutor.runner.reaper import main; main()"
 )
+_REAPER_STOP_SIGNALS = {signal.SIGTERM, signal.SIGINT, signal.SIGHUP}
 _LIMIT_SIGNALS = {
     signal.SIGXCPU: "CPU time",
     signal.SIGXFSZ: "file size",
@@ -269,6 +270,7 @@ class _Pipes:
             self.child_ends.append(w)
             env["TUTOR_FD_EVENTS"] = str(w)
             r2, w2 = self._pipe()  # decisions into it
+            os.set_blocking(w2, False)  # send() never blocks on a child that does not read
             self.control_w = w2
             self.child_ends.append(r2)
             env["TUTOR_FD_CONTROL"] = str(r2)
@@ -348,15 +350,22 @@ def start_sandboxed(
             "isolation": iso,
         }
         encoded_spec = marshal.dumps(spec).hex()  # the reaper need not import json
-        reaper = subprocess.Popen(
-            [sys.executable, "-I", "-S", "-c", _REAPER_BOOT, _PACKAGE_PARENT, encoded_spec],
-            stdin=subprocess.DEVNULL,
-            stdout=pipes.out_w,
-            stderr=pipes.out_w,
-            pass_fds=[pipes.report_w, *pipes.child_ends],
-            start_new_session=True,
-            close_fds=True,
-        )
+        # The reaper is born with its stop signals blocked (a child inherits the mask): a
+        # cancel that comes while its interpreter starts waits for it, instead of killing it
+        # before it can report.
+        old_mask = signal.pthread_sigmask(signal.SIG_BLOCK, _REAPER_STOP_SIGNALS)
+        try:
+            reaper = subprocess.Popen(
+                [sys.executable, "-I", "-S", "-c", _REAPER_BOOT, _PACKAGE_PARENT, encoded_spec],
+                stdin=subprocess.DEVNULL,
+                stdout=pipes.out_w,
+                stderr=pipes.out_w,
+                pass_fds=[pipes.report_w, *pipes.child_ends],
+                start_new_session=True,
+                close_fds=True,
+            )
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, old_mask)
         pipes.child_ends_closed()
     except BaseException:
         pipes.close()

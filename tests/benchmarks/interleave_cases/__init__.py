@@ -88,7 +88,7 @@ def load(exercise: str, variant: str) -> list[Case]:
     Each call gets its own fresh submission and test module, so that module-level state
     (a lazily built singleton, say) left by one tool's run never leaks into another's.
     """
-    if variant not in ("starter", "solution"):
+    if variant not in ("starter", "solution") and not variant.startswith("wrong/"):
         raise ValueError(variant)
     _ensure_pytest()
     directory = EXERCISES / exercise
@@ -124,7 +124,7 @@ _serial = [0]
 def _import(directory: Path, variant: str, exercise: str) -> types.ModuleType:
     """A fresh ``submission`` (the variant's file) and a fresh hidden test module bound to it."""
     _serial[0] += 1
-    tag = f"{exercise.replace('-', '_')}_{variant}_{_serial[0]}"
+    tag = f"{exercise.replace('-', '_')}_{variant.replace('/', '_')}_{_serial[0]}"
     submission = _load_module(f"bench_submission_{tag}", directory / f"{variant}.py")
     sys.modules["submission"] = submission
     try:

@@ -55,9 +55,11 @@ class Tutor:
             seconds = time.perf_counter() - start
             schedules = failure.report.schedules if getattr(failure, "report", None) else 0
             return _result(failure.kind, seconds, schedules, note=failure.schedule)
-        return _result(
-            None, time.perf_counter() - start, report.schedules, report.exhausted, report.summary
-        )
+        # "proved" is a complete search (issue 18): every interleaving, not only a bound's
+        out = _result(None, time.perf_counter() - start, report.schedules,
+                      getattr(report, "complete", report.exhausted), report.summary)
+        out["traces"] = getattr(report, "traces", 0)
+        return out
 
     def detect(self, case, seed, budget_s):
         return self._run(case, seed, budget_s, minimize=False)

@@ -11,13 +11,11 @@ try:
             _f.write(b"x" * (1 << 20))
     print("wrote 300 MiB to /dev/shm", flush=True)
 except OSError as exc:
-    print(
-        "/dev/shm stopped at",
-        os.path.getsize("/dev/shm/@TOKEN@") >> 20,
-        "MiB",
-        exc.errno,
-        flush=True,
-    )
+    try:
+        _size = os.path.getsize("/dev/shm/@TOKEN@") >> 20
+    except OSError:
+        _size = 0
+    print("/dev/shm stopped at", _size, "MiB", exc.errno, flush=True)
 _libc = ctypes.CDLL(None, use_errno=True)
 print("shmget", _libc.shmget(_KEY, 1 << 20, 0o1666), flush=True)
 print("semget", _libc.semget(_KEY, 1, 0o1666), flush=True)

@@ -1,0 +1,554 @@
+"""Dynamic partial-order reduction: one schedule per class of equivalent interleavings.
+
+Two schedules that order only *independent* steps differently (steps of different threads that
+touch no common location, or only read it) reach the same state; exploring one of them is
+enough. This is Flanagan and Godefroid's DPOR (POPL 2005) with sleep sets (Godefroid 1996), in
+the incremental form of loom's: every thread parked at a scheduling point has a *pending*
+operation whose footprint is known before it runs (``footprint``: the locations the preemption
+point's instruction touches, resolved in the live frame; or the primitive a synchronisation call
+works on). When a step executes, each parked thread whose pending operation conflicts with it
+and is not already ordered after it (vector clocks) races with it: the decision point before
+that step gets the parked thread as an alternative (every enabled thread, if that one could not
+run there). Accesses a step makes beyond its declared operation (a ``release`` inside a
+``with`` exit, a notify inside ``queue.put``, a read of the virtual clock) are added to the
+step when they happen and checked against earlier steps the same way.
+
+Alternatives are explored fewest-preemptions first (a priority queue, not depth first), so
+shallow bugs come early. When the queue runs dry, every interleaving (up to the step bound) is
+equivalent to one that ran: ``Report.complete``. That claim is withdrawn when the exploration
+was shaped by something the reduction does not model: fairness (a thread made to wait for the
+others after spinning or yielding), a schedule that did not replay the same (nondeterministic
+code), or a step whose footprint could not be worked out safely is only ever handled
+conservatively (it conflicts with everything), which keeps the claim.
+"""
+
+from __future__ import annotations
+
+import heapq
+import sys
+import types
+
+from ._bytecode import MISSING, resolve, safe_getattr
+from ._policy import default_choice
+from ._runtime import is_learner_file
+
+WILD = ("*",)  # a location that conflicts with every other (an operation we cannot see into)
+CLOCK = ("clock",)
+_CONTAINER_NAMES = frozenset({"list", "dict", "set", "deque", "bytearray", "OrderedDict",
+                              "defaultdict", "Counter"})  # fmt: skip
+_READ_METHODS = frozenset({"get", "__getitem__", "__contains__", "__len__", "count", "index",
+                           "copy", "keys", "values", "items", "issubset", "issuperset",
+                           "isdisjoint", "union", "intersection", "difference",
+                           "symmetric_difference", "__iter__"})  # fmt: skip
+_SIMPLE = (str, int, bytes, bool, float, type(None))
+
+
+def _is_container(obj) -> bool:
+    return type(obj).__name__ in _CONTAINER_NAMES and type(obj).__module__ in (
+        "builtins", "collections")
+
+
+def _is_hybrid(obj) -> bool:
+    return type(obj).__module__.startswith("tutor.interleave")
+
+
+def _learner_callable(fn) -> bool:
+    """Code with preemption points of its own: calling it touches nothing by itself."""
+    fn = getattr(fn, "__func__", fn)
+    code = getattr(fn, "__code__", None)
+    if code is not None:
+        return is_learner_file(code.co_filename)
+    if isinstance(fn, type):
+        # a learner class: its __init__ (if any) has points. Not a builtin or library type:
+        # dict(self.queued), collections.Counter(x)... read their argument (see the caller)
+        init = getattr(fn, "__init__", None)
+        code = getattr(init, "__code__", None)
+        module = sys.modules.get(fn.__module__)
+        where = getattr(module, "__file__", None) or ""
+        return fn.__module__ != "builtins" and bool(where) and is_learner_file(where) and (
+            code is None or is_learner_file(code.co_filename))
+    return False
+
+
+def footprint(access, frame) -> tuple:
+    """((location, writes), ...) of the instruction about to run in ``frame``."""
+    op = access.op
+    target = access.target
+    if target is None:
+        return ((WILD, True),)
+    kind = target[0]
+    if op == "call":
+        return _call_footprint(target, access.args, frame)
+    write = op in ("write", "delete")
+    if kind == "attr":
+        base = resolve(target[1], frame)
+        if base is MISSING:
+            return ((WILD, True),)
+        return ((("attr", id(base), target[2]), write),)
+    if kind == "global":
+        return ((("global", id(frame.f_globals), target[1]), write),)
+    if kind == "deref":
+        return ((("deref", target[1]), write),)
+    if kind == "item":
+        container = resolve(target[1], frame)
+        if container is MISSING:
+            return ((WILD, True),)
+        key = resolve(target[2], frame) if target[2] is not None else MISSING
+        sub = key if key is not MISSING and isinstance(key, _SIMPLE) else "*"
+        if op == "contains" and not isinstance(container, dict):
+            sub = "*"
+        return ((("item", id(container), sub), write),)
+    return ((WILD, True),)
+
+
+def _call_footprint(callee, args, frame) -> tuple:
+    if callee is None:
+        return ((WILD, True),)
+    if callee[0] == "attr":
+        base = resolve(callee[1], frame)
+        if base is MISSING:
+            return ((WILD, True),)
+        if _is_hybrid(base):
+            return _primitive_call(base, callee[2])
+        if _is_container(base):
+            method = callee[2]
+            sub = "*"
+            if isinstance(base, dict) and args and method in ("get", "setdefault", "pop",
+                                                                "__getitem__"):
+                key = resolve(args[0], frame)
+                if key is not MISSING and isinstance(key, _SIMPLE):
+                    sub = key
+            return ((("item", id(base), sub), method not in _READ_METHODS),)
+        fn = safe_getattr(base, callee[2])
+        if fn is MISSING:
+            return ((WILD, True),)
+        if _learner_callable(fn) or isinstance(base, types.ModuleType) and _learner_callable(fn):
+            return ()
+        if _is_hybrid(getattr(fn, "__self__", None)):
+            return ((("sync", id(fn.__self__)), True),)
+        return ((WILD, True),)
+    fn = resolve(callee, frame)
+    if fn is MISSING:
+        return ((WILD, True),)
+    if _learner_callable(fn):
+        return ()
+    if isinstance(fn, types.BuiltinFunctionType) or isinstance(fn, type):
+        # len(x), sorted(x), list(x)... read their first argument
+        if not args:
+            return ()
+        arg = resolve(args[0], frame)
+        if arg is MISSING:
+            return ((WILD, False),)
+        if _is_container(arg):
+            return ((("item", id(arg), "*"), False),)
+        return ()
+    if _is_hybrid(getattr(fn, "__self__", None)):
+        return ((("sync", id(fn.__self__)), True),)
+    return ((WILD, True),)
+
+
+#: methods of our primitives that begin with a scheduling point of their own (which declares
+#: the operation), and those that only read the primitive's state
+_OWN_POINT = frozenset({"acquire", "wait", "wait_for", "join", "__enter__", "put", "get"})
+_READS = frozenset({"is_set", "isSet", "locked", "_is_owned", "n_waiting", "broken",
+                    "is_alive", "_recursion_count"})  # fmt: skip
+
+
+def _primitive_call(obj, method: str) -> tuple:
+    if method in _OWN_POINT:
+        return ()
+    return ((("sync", id(obj)), method not in _READS),)
+
+
+def conflicts(a: tuple, b: tuple) -> bool:
+    """Do two footprints touch one location, one of them writing?"""
+    for loc_a, w_a in a:
+        for loc_b, w_b in b:
+            if not (w_a or w_b):
+                continue
+            if loc_a is WILD or loc_b is WILD or loc_a == WILD or loc_b == WILD:
+                return True
+            if loc_a == loc_b:
+                return True
+            if loc_a[0] == "item" and loc_b[0] == "item" and loc_a[1] == loc_b[1] and (
+                    loc_a[2] == "*" or loc_b[2] == "*"):
+                return True
+    return False
+
+
+# --- the exploration tree ---------------------------------------------------------------------
+
+
+class Node:
+    """A decision point of some schedule: who could run, who did, who else must."""
+
+    __slots__ = ("parent", "via", "index", "default", "cands", "done", "backtrack",
+                 "sleep", "devs", "exact")  # fmt: skip
+
+    def __init__(self, parent, via, index, cands, default, devs, sleep) -> None:
+        self.parent = parent
+        self.via = via  # the thread chosen at ``parent`` on the way here
+        self.index = index  # decision number within the schedule
+        self.cands = cands  # thread indices that could run
+        self.default = default
+        self.devs = devs  # departures from the default policy before this decision
+        self.sleep = sleep  # {thread: True}: asleep when the decision was first reached
+        self.done: list[int] = []  # alternatives started, in order
+        self.backtrack: set[int] = set()
+        self.exact: dict[int, bool] = {}  # thread -> did its step there do only what it declared
+
+    def path(self) -> list[tuple[Node, int]]:
+        """(ancestor, the thread chosen there) from the first decision down to this node."""
+        out = []
+        child, node = self, self.parent
+        while node is not None:
+            out.append((node, child.via))
+            child, node = node, node.parent
+        out.reverse()
+        return out
+
+
+class Event:
+    """One executed step: its thread, clock, footprint and the decision before it."""
+
+    __slots__ = ("thread", "clock", "fp", "node")
+
+    def __init__(self, thread, clock, fp, node) -> None:
+        self.thread = thread
+        self.clock = clock
+        self.fp = fp
+        self.node = node
+
+
+class Dpor:
+    """The search: a priority queue of (node, thread) alternatives, and per-run bookkeeping."""
+
+    name = "dpor"
+
+    def __init__(self, order_key) -> None:
+        self.order_key = order_key
+        self.queue: list = []  # (devs, seq, node, thread)
+        self.seq = 0
+        self.root: Node | None = None
+        self.started = False
+        self.complete_possible = True  # no fairness, no divergence so far
+        self.traces = 0
+        self.max_devs_done = -1
+
+    # -- the search ----------------------------------------------------------------------
+
+    def has_work(self) -> bool:
+        return not self.started or bool(self.queue)
+
+    def next_schedule(self) -> None:
+        """Pick the next alternative (the first schedule is the default one)."""
+        if not self.started:
+            self.started = True
+            self.branch = None
+            self.branch_thread = None
+            self.prefix = []
+            return
+        devs, _, node, thread = heapq.heappop(self.queue)
+        self.branch = node
+        self.branch_thread = thread
+        node.done.append(thread)
+        self.prefix = node.path()  # the decisions to replay, in order
+
+    @property
+    def frontier_devs(self) -> int:
+        """Fewest departures among the alternatives still queued (-1 if none)."""
+        return self.queue[0][0] if self.queue else -1
+
+    def _push(self, node: Node, thread: int) -> None:
+        if thread in node.done or thread in node.backtrack:
+            return
+        if thread in node.sleep:
+            return  # covered by an alternative explored before this node was reached
+        node.backtrack.add(thread)
+        devs = node.devs + (thread != node.default)
+        self.seq += 1
+        heapq.heappush(self.queue, (devs, self.seq, node, thread))
+
+    # -- one schedule (the Strategy protocol) -----------------------------------------------
+
+    def begin(self) -> None:
+        self.k = 0
+        self.devs = 0
+        self.node = None  # the last decision node of this schedule
+        self.chosen = None  # who was chosen there
+        self.diverged = False
+
+    def choose(self, run, cur, cands):
+        k = self.k
+        self.k += 1
+        default = default_choice(cur, cands)
+        idx = tuple(t.index for t in cands)
+        state = run.dpor_state
+        if k < len(self.prefix):
+            node, want = self.prefix[k]
+            if node.cands != idx or want not in idx:
+                self.diverged = True
+                self.complete_possible = False
+                want = default.index
+        elif k == len(self.prefix) and self.branch is not None:
+            node = self.branch
+            if node.cands != idx:
+                self.diverged = True
+                self.complete_possible = False
+            want = self.branch_thread if self.branch_thread in idx else default.index
+            state.child_sleep(node, want)
+        else:
+            awake = [t for t in idx if t not in state.sleep]
+            node = Node(self.node, self.chosen, k, idx, default.index, self.devs,
+                        dict.fromkeys(state.sleep, True))
+            if self.root is None:
+                self.root = node
+            if not awake:
+                want = default.index
+                state.blocked_by_sleep = True
+                run.prune()  # every way on repeats an interleaving explored already
+            else:
+                want = default.index if default.index in awake else min(
+                    awake, key=lambda t: (t != default.index, self.order_key(t)))
+            node.done.append(want)
+            state.child_sleep(node, want)
+        if want != default.index:
+            self.devs += 1
+        self.node = node
+        self.chosen = want
+        state.decision = node
+        for t in cands:
+            if t.index == want:
+                return t
+        return default
+
+    def finished(self, run) -> None:
+        """After a schedule: count it, and note whether it could still count as a proof."""
+        self.traces += 1
+        if run.dpor_state.fair or run.dpor_state.unknown:
+            self.complete_possible = False
+
+
+class RunState:
+    """DPOR's bookkeeping for one schedule (vector clocks, last accesses, sleep set)."""
+
+    def __init__(self, dpor: Dpor) -> None:
+        self.dpor = dpor
+        self.events: list[Event] = []
+        self.clocks: dict[int, list[int]] = {}  # thread -> vector clock
+        self.pending: dict[int, tuple] = {}  # thread -> footprint of its next step
+        self.last: dict = {}  # location -> {thread: event index} (its latest access there)
+        self.lastw: dict = {}  # location -> {thread: event index} (its latest write there)
+        self.by_container: dict = {}  # container id -> its item locations seen
+        self.wild: dict[int, int] = {}  # thread -> its latest WILD event
+        self.current: int | None = None  # event of the running thread's step
+        self.sleep: dict[int, tuple | None] = {}
+        self.decision: Node | None = None
+        self.fair = False  # a fairness rule narrowed the choice
+        self.empty_thread = None  # the running step declared nothing (see ``touch``)
+        self.empty_node = None
+        self.unknown = False
+        self.blocked_by_sleep = False
+
+    # -- sleep sets ------------------------------------------------------------------------
+
+    def child_sleep(self, node: Node, chosen: int) -> None:
+        """Sleep set after ``chosen`` runs at ``node``: threads whose step there is covered by
+        an alternative already started, and is independent of ``chosen``'s step. Their steps'
+        footprints are taken from this schedule (the same steps, as the path to the node is
+        replayed exactly), so object identities match."""
+        fp = self.pending.get(chosen, ((WILD, True),))
+        sleep = {}
+        entries = list(node.sleep.items()) + [(t, node.exact.get(t, False)) for t in node.done]
+        for t, exact in entries:
+            if t == chosen or t in sleep or not exact:
+                continue  # a step that did more than it declared is never put to sleep
+            tfp = self.pending.get(t)
+            if tfp is not None and not conflicts(tfp, fp):
+                sleep[t] = tfp
+        self.sleep = sleep
+
+    # -- clocks and races --------------------------------------------------------------------
+
+    def clock(self, thread: int) -> list[int]:
+        c = self.clocks.get(thread)
+        if c is None:
+            c = self.clocks[thread] = []
+        return c
+
+    def spawned(self, parent: int | None, child: int) -> None:
+        """A thread started by ``parent``: everything before the start happens before it."""
+        base = list(self.clock(parent)) if parent is not None and parent >= 0 else []
+        self.clocks[child] = base
+        self.pending[child] = ()
+
+    def _hb(self, event: Event, thread: int) -> bool:
+        """Does ``event`` happen before everything ``thread`` does from now on?"""
+        c = self.clocks.get(thread, ())
+        u = event.thread
+        mine = event.clock[u] if u < len(event.clock) else 0
+        return u < len(c) and c[u] >= mine
+
+    def declare(self, thread: int, fp: tuple) -> None:
+        """``thread`` parks before a step with footprint ``fp``: check it against the past."""
+        self.pending[thread] = fp
+        if fp:
+            self._check_pending(thread, fp)
+
+    def execute(self, thread: int, run) -> None:
+        """``thread`` runs its pending step now (it was chosen at a scheduling point)."""
+        fp = self.pending.get(thread, ())
+        node = self.decision
+        self.decision = None
+        if not fp:
+            # touches nothing shared: nobody can race with it, so it needs no event (its
+            # accesses, if any turn up on the way, are added as a step of their own)
+            self.current = None
+            if node is not None:
+                node.exact.setdefault(thread, True)
+            if thread in self.sleep:
+                del self.sleep[thread]
+            self.empty_thread = thread
+            self.empty_node = node
+            return
+        clock = self.clock(thread)
+        self._tick(thread, clock)
+        event = Event(thread, None, fp, node)
+        index = len(self.events)
+        self.events.append(event)
+        self.current = index
+        for loc, write in fp:
+            self._join(clock, loc, write, thread, index)
+        event.clock = list(clock)
+        for loc, write in fp:
+            self._note(loc, write, thread, index)
+        if node is not None:
+            node.exact.setdefault(thread, True)
+        self._check_parked(run, thread, fp, index)
+        if self.sleep:
+            for t in [t for t, tfp in self.sleep.items() if t == thread or tfp is None
+                      or conflicts(tfp, fp)]:
+                del self.sleep[t]
+
+    def touch(self, thread: int, run, loc, write: bool) -> None:
+        """An access made inside the running step beyond its declared footprint."""
+        index = self.current
+        if index is None or self.events[index].thread != thread:
+            # the running step declared nothing: it becomes an event now
+            node = self.empty_node if self.empty_thread == thread else None
+            self.empty_thread = self.empty_node = None
+            clock = self.clock(thread)
+            self._tick(thread, clock)
+            index = len(self.events)
+            self.events.append(Event(thread, list(clock), (), node))
+            self.current = index
+        event = self.events[index]
+        for known, w in event.fp:
+            if known == loc and (w or not write):
+                return
+        event.fp = event.fp + ((loc, write),)
+        if event.node is not None:
+            event.node.exact[thread] = False  # its step does more than it said
+        # an earlier step of another thread that this access races with
+        race = self._last_dependent(((loc, write),), thread, before=index)
+        if race is not None:
+            self._backtrack(run, race, thread)
+        clock = self.clock(thread)
+        self._join(clock, loc, write, thread, index)
+        event.clock = list(clock)
+        self._note(loc, write, thread, index)
+        self._check_parked(run, thread, ((loc, write),), index)
+        if self.sleep:
+            for t in [t for t, tfp in self.sleep.items()
+                      if tfp is None or conflicts(tfp, ((loc, write),))]:
+                del self.sleep[t]
+
+    def _tick(self, thread: int, clock: list[int]) -> None:
+        while len(clock) <= thread:
+            clock.append(0)
+        clock[thread] += 1
+
+    def _related(self, loc, write: bool, thread: int, limit: int) -> list[int]:
+        """Earlier steps of other threads that touched ``loc`` in a conflicting way (the
+        latest per thread is enough: a thread's own steps are ordered)."""
+        out = [i for t, i in self.wild.items() if t != thread and i < limit]
+        if loc == WILD:
+            for table in (self.last, self.lastw):
+                for per in table.values():
+                    out.extend(i for t, i in per.items() if t != thread and i < limit)
+            return out
+        locs = [loc]
+        if loc[0] == "item":
+            if loc[2] == "*":
+                locs = list(self.by_container.get(loc[1], ())) or [loc]
+            else:
+                locs.append(("item", loc[1], "*"))
+        table = self.last if write else self.lastw
+        for k in locs:
+            per = table.get(k)
+            if per:
+                out.extend(i for t, i in per.items() if t != thread and i < limit)
+        return out
+
+    def _join(self, clock: list[int], loc, write: bool, thread: int, limit: int) -> None:
+        """Order this step after the earlier steps it depends on (happens-before)."""
+        for i in self._related(loc, write, thread, limit):
+            ec = self.events[i].clock
+            if ec is None:
+                continue
+            while len(clock) < len(ec):
+                clock.append(0)
+            for j, v in enumerate(ec):
+                if v > clock[j]:
+                    clock[j] = v
+
+    def _note(self, loc, write: bool, thread: int, index: int) -> None:
+        if loc == WILD:
+            self.wild[thread] = index
+            return
+        self.last.setdefault(loc, {})[thread] = index
+        if write:
+            self.lastw.setdefault(loc, {})[thread] = index
+        if loc[0] == "item":
+            self.by_container.setdefault(loc[1], set()).add(loc)
+
+    def _last_dependent(self, fp, thread: int, before=None) -> int | None:
+        """The latest earlier step of another thread that conflicts with ``fp`` and is not
+        already ordered before ``thread``'s next step (Flanagan-Godefroid's race)."""
+        limit = len(self.events) if before is None else before
+        best = None
+        for loc, write in fp:
+            for i in self._related(loc, write, thread, limit):
+                if best is not None and i <= best:
+                    continue
+                e = self.events[i]
+                if conflicts(e.fp, ((loc, write),)) and not self._hb(e, thread):
+                    best = i
+        return best
+
+    def _check_pending(self, thread: int, fp: tuple) -> None:
+        race = self._last_dependent(fp, thread)
+        if race is not None:
+            self._backtrack(None, race, thread)
+
+    def _check_parked(self, run, thread: int, fp: tuple, index: int) -> None:
+        """Every parked thread whose next step conflicts with the step just taken races it."""
+        if not fp:
+            return
+        for t, tfp in self.pending.items():
+            if t == thread or not tfp:
+                continue
+            if conflicts(tfp, fp):
+                self._backtrack(run, index, t)
+
+    def _backtrack(self, run, index: int, thread: int) -> None:
+        """Race between event ``index`` and ``thread``'s next step: try ``thread`` first."""
+        node = self.events[index].node
+        if node is None:
+            return  # no choice there: only one thread could run (the race is handled before)
+        if thread in node.cands:
+            self.dpor._push(node, thread)
+        else:
+            for t in node.cands:
+                self.dpor._push(node, t)
+
