@@ -18,7 +18,6 @@ starter's identity, never from the child's word alone.
 from __future__ import annotations
 
 import os
-import secrets
 import sys
 import tempfile
 import threading
@@ -168,11 +167,9 @@ class PlaySession:
         return state
 
     def _scratch(self) -> Path:
-        outer = tempfile.mkdtemp(prefix="tutor-play-")
-        self._outer = outer
-        os.chmod(outer, 0o711)  # the sandbox user (nobody, under root) must get through
-        scratch = Path(outer) / secrets.token_hex(8)
-        scratch.mkdir(mode=0o755)
+        """A private scratch directory, as grading makes one (the sandbox shares it)."""
+        scratch = Path(tempfile.mkdtemp(prefix="tutor-play-"))
+        self._outer = str(scratch)
         (scratch / TEST_FILE).write_bytes(self.tests)
         (scratch / SUBMISSION_FILE).write_bytes(self.submission)
         (scratch / "pytest.ini").write_text("[pytest]\n")

@@ -17,6 +17,7 @@ SCREEN_NAMES = {
     "lesson": "Lesson",
     "exercise": "Exercise",
     "solution": "Solution",
+    "play": "Scheduler",
 }
 HELP_TEXT_WIDTH = 70  # the dialog's inner width at 80 columns
 GENERAL_NOTES = (

@@ -106,7 +106,7 @@ class PlayScreen(Screen["int | None"]):
             return
         self.pending += 1
         self._requests.put(request)
-        self.set_timer(SLOW_S, self._status)  # "working..." only when an answer is slow
+        self.set_timer(SLOW_S, lambda: self.pending and self._status())  # a slow answer
 
     @work(thread=True, exclusive=True, group="play", exit_on_error=False)
     def _serve(self) -> None:
