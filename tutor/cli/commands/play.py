@@ -13,6 +13,7 @@ from pathlib import Path
 
 from tutor.cli.context import Context, UsageError
 from tutor.play.scenario import NoScenario, find_scenario
+from tutor.runner import portable
 
 NAME = "play"
 HELP = "be the scheduler: step an exercise's threads by hand"
@@ -34,6 +35,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
     exercise = ctx.exercise(args.id)
+    if portable.wanted():
+        raise UsageError("play needs the Linux sandbox (namespaces, reaper, Landlock); "
+                         "this system has only the portable runner")  # fmt: skip
     try:
         find_scenario(exercise.test_path.read_bytes(), exercise.play)
     except NoScenario as exc:
