@@ -74,8 +74,11 @@ async def test_escape_goes_back_to_the_course_map_which_marks_found_it(course: C
     app = _app(course)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, PlayScreen), "the play screen")
+        screen = app.screen
+        await wait_for(pilot, settled(screen, 0), "the first state")
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, CourseMapScreen), "the course map")
+        await wait_for(pilot, lambda: not screen.session.alive, "the sandbox closed")
         await wait_for(pilot, lambda: app.state_ready and app.screen.found, "the found set")
         rows = [str(o.prompt) for o in app.screen.query_one("#map-list").options]
         marked = [row for row in rows if FOUND_MARK in row]

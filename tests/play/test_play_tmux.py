@@ -49,10 +49,45 @@ def test_transfer_deadlocks_deadlock_by_keys(terminal: Terminal, tmp_path: Path,
     monkeypatch.setenv("TUTOR_HOME", str(home))
     assert LearnerState(load_course(FIXTURE_COURSE)).found_it_ids() == {"transfer-deadlock"}
 
-    terminal.keys("e")  # to the line in the editor
+    tutor = int(terminal.tmux("list-panes", "-t", "play", "-F", "#{pane_pid}").stdout)
+    assert _sandboxed_children(tutor), "the session runs in a sandboxed child"
+
+    terminal.keys("e")  # to the line in the editor (the session ends with the screen)
     screen = terminal.wait_for("Bank transfers that freeze  deadlock", "with target.lock:")
     terminal.keys("C-q")
     deadline = time.monotonic() + 20
     while terminal.alive():
         assert time.monotonic() < deadline, "ctrl+q did not quit"
         time.sleep(0.1)
+    while _sandboxed_children(tutor):
+        assert time.monotonic() < deadline + 10, "the sandboxed child outlived its screen"
+        time.sleep(0.1)
+
+
+def test_quitting_in_the_middle_of_a_run_leaves_no_process(terminal: Terminal,
+                                                             tmp_path: Path) -> None:  # fmt: skip
+    terminal.start(play_command(tmp_path / "home", "transfer-deadlock"))
+    terminal.wait_for("Who runs next?", "step 0")
+    terminal.keys("1", "2")
+    terminal.wait_for("step 2")
+    tutor = int(terminal.tmux("list-panes", "-t", "play", "-F", "#{pane_pid}").stdout)
+    assert _sandboxed_children(tutor)
+    terminal.keys("C-q")
+    deadline = time.monotonic() + 30
+    while terminal.alive() or _sandboxed_children(tutor):
+        assert time.monotonic() < deadline, "a process of the session outlived the tutor"
+        time.sleep(0.1)
+
+
+def _sandboxed_children(tutor: int) -> list[int]:
+    """Live processes of the sandbox runs this tutor process started (their run marker)."""
+    marker = f"TUTOR_RUN_ID=tutor-run-{tutor}-".encode()
+    found = []
+    for entry in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{entry}/environ", "rb") as environ:
+                if marker in environ.read():
+                    found.append(int(entry))
+        except (OSError, ValueError):
+            continue
+    return found
