@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from play_helpers import DEADLOCK_KEYS, SIZE, needs_sandbox, settled, text_of, wait_for
+from play_helpers import SIZE, needs_sandbox, settled, take_turns, text_of, wait_for
 from textual.widgets import TextArea
 
 from tutor.course import Course
@@ -39,9 +39,8 @@ async def test_every_key_of_the_scheduler(course: Course) -> None:
         await wait_for(pilot, settled(screen, 0), "the refusal")
         assert "there is no T3" in text_of(screen, "#play-status")
 
-        for thread in DEADLOCK_KEYS:  # 1 2 1 2 ...: the deadlock, by hand
-            await pilot.press(str(thread + 1))
-        await wait_for(pilot, settled(screen, len(DEADLOCK_KEYS)), "the deadlock")
+        await take_turns(pilot, screen)  # 1 2 1 2 ...: the deadlock, by hand
+        deadlocked = screen.state.step
         outcome = text_of(screen, "#play-outcome")
         assert "Deadlock" in outcome and "bank[0].lock" in outcome
         assert "e: line 36" in outcome and "You broke it yourself" in outcome
@@ -49,10 +48,10 @@ async def test_every_key_of_the_scheduler(course: Course) -> None:
         assert "blocked" in text_of(screen, "ThreadCard")
 
         await pilot.press("u")
-        await wait_for(pilot, settled(screen, len(DEADLOCK_KEYS) - 1), "the undo")
+        await wait_for(pilot, settled(screen, deadlocked - 1), "the undo")
         assert not screen.state.finished
         await pilot.press("space")
-        await wait_for(pilot, settled(screen, len(DEADLOCK_KEYS)), "the default step")
+        await wait_for(pilot, settled(screen, deadlocked), "the default step")
         await pilot.press("r")
         await wait_for(pilot, settled(screen, 0), "the restart")
 
@@ -119,9 +118,9 @@ async def test_with_file_the_line_is_named_and_progress_is_left_alone(
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, PlayScreen), "the play screen")
         screen = app.screen
-        for thread in DEADLOCK_KEYS:
-            await pilot.press(str(thread + 1))
-        await wait_for(pilot, settled(screen, len(DEADLOCK_KEYS)), "the deadlock")
+        await pilot.press("1", "2")  # typed ahead, before the scenario has started
+        await wait_for(pilot, settled(screen, 2), "the typed-ahead steps")
+        await take_turns(pilot, screen)
         assert "You broke it yourself" in text_of(screen, "#play-outcome")
         assert LearnerState(course).found_it_ids() == set()  # --file: nothing recorded
         await pilot.press("e")

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from play_helpers import DEADLOCK_KEYS, FIXTURE_COURSE, Terminal, needs_sandbox, play_command
+from play_helpers import FIXTURE_COURSE, Terminal, needs_sandbox, play_command
 
 from tutor.course import load_course
 from tutor.state import LearnerState
@@ -39,9 +39,7 @@ def test_transfer_deadlocks_deadlock_by_keys(terminal: Terminal, tmp_path: Path,
     assert "bank[0]" in screen and ".balance" in screen, "the shared state is shown"
     assert "1-9 Run" in screen.splitlines()[-1]
 
-    for thread in DEADLOCK_KEYS:
-        terminal.keys(str(thread + 1))
-    screen = terminal.wait_for("Deadlock:", f"step {len(DEADLOCK_KEYS)}")
+    screen = terminal.take_turns(until="Deadlock:")  # 1 2 1 2 ...
     assert "T1 holds `bank[0].lock` and waits for `bank[1].lock`" in " ".join(screen.split())
     assert "waits for Lock bank[1].lock" in screen and "holds Lock bank[0].lock" in screen
     assert "You broke it yourself" in screen
