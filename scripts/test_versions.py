@@ -304,6 +304,10 @@ def run_logged(argv: Sequence[str], timeout_s: float) -> tuple[int, str]:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
         return -1, "".join(lines) + f"\n(timed out after {timeout_s:.0f} s)\n"
+    except BaseException:  # interrupted (Ctrl-C, SIGTERM): take the whole group down with us
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        raise
 
 
 def venv_dir(version: str) -> Path:
@@ -520,6 +524,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 continue
             outcomes.append(test_one(version, root, args))
     finally:
+        for signum in (signal.SIGTERM, signal.SIGHUP):  # a second signal must not cut it short
+            signal.signal(signum, signal.SIG_IGN)
         root.remove()
     return summarize(outcomes, time.monotonic() - started)
 

@@ -14,17 +14,23 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from tutor.atomic import file_lock, write_atomic
 
-REASONS = ("starter", "save", "check", "outside", "reset", "restore", "written-back")
-"""Why a version was kept: the working copy was created from the starter; the app saved it;
-a check graded it; another program changed it; a reset wrote the starter; a restore wrote an
-older version; the app wrote its text back after the file was deleted or emptied outside."""
+# Why a version was kept, in words for people.
+REASON_TEXT = {
+    "starter": "the starter code",  # the working copy was created
+    "save": "saved",  # by the app
+    "check": "checked",  # what `tutor check` graded
+    "outside": "changed outside the tutor",  # by another editor or program
+    "reset": "reset to the starter",
+    "restore": "restored",  # an older version, written back
+    "written-back": "written back by the app",  # after the file was deleted or emptied outside
+}
+REASONS = tuple(REASON_TEXT)
 
 MAX_VERSIONS = 200
 MAX_AGE = timedelta(days=7)
@@ -179,8 +185,3 @@ class History:
     def find(self, sha: str) -> Version | None:
         """The newest version with this content hash."""
         return next((v for v in self.versions() if v.sha == sha), None)
-
-
-def numbered(versions: Iterable[Version]) -> list[tuple[int, Version]]:
-    """Versions numbered for people and for ``history --restore N``: 1 is the newest."""
-    return list(enumerate(versions, start=1))

@@ -324,6 +324,14 @@ class LearnerState:
         write_atomic(target, path.read_bytes(), keep_backup=False)
         return target
 
+    def is_untouched(self, exercise_id: str) -> bool:
+        """True when the working copy is missing or holds exactly the starter code."""
+        try:
+            current = self.work_path(exercise_id).read_bytes()
+        except FileNotFoundError:
+            return True
+        return current == self._exercise(exercise_id).starter_path.read_bytes()
+
     def reset(self, exercise_id: str) -> Path | None:
         """Restore the starter, first keeping the current code as a timestamped backup.
 

@@ -43,6 +43,10 @@ class Failure:
     stacks: str | None = None
     # The conflict explained (contract section 2, ``failure.explanation``), or None.
     explanation: dict[str, Any] | None = None
+    # The explorer's one line in the learner's terms (``InterleavingFailure.headline``), and the
+    # coverage of the search that found the failure (``to_dict()["coverage"]``), when known.
+    headline: str | None = None
+    coverage: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -79,8 +83,13 @@ class Verdict:
             status=data["status"],
             duration_s=float(data.get("duration_s", 0.0)),
             tests=[TestResult(**t) for t in data.get("tests", [])],
-            failure=Failure(**failure) if failure else None,
+            failure=Failure(**{k: v for k, v in failure.items() if k in _FAILURE_FIELDS})
+            if failure
+            else None,
             integrity=list(data.get("integrity", [])),
             output=data.get("output", ""),
             isolation=list(data.get("isolation", [])),
         )
+
+
+_FAILURE_FIELDS = frozenset(Failure.__dataclass_fields__)

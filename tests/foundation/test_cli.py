@@ -62,6 +62,9 @@ def test_hint_progress_and_reset_flow(course_dir: Path, tutor_home: Path) -> Non
 
     fresh = run_cli("reset", "counter", *c)
     assert fresh.returncode == 0 and "starter code written" in fresh.stdout
+    untouched = run_cli("reset", "counter", *c)
+    assert untouched.returncode == 0 and "already holds the starter code" in untouched.stdout
+    assert not list(tutor_home.glob("courses/*/backups/counter/*.py")), "no backup of a starter"
     work = next(tutor_home.glob("courses/*/work/counter.py"))
     work.write_text("N = 42\n")
     again = run_cli("reset", "counter", *c)

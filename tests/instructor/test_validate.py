@@ -276,3 +276,44 @@ def test_validate_reports_an_unexplained_starter(declared, monkeypatch, capsys) 
     assert status == 1
     assert "the starter's failure must be explained as lost-update at self.hits" in out
     assert "seed 1: no explanation" in out and "seed 0" not in out.split("but")[-1]
+
+
+def test_a_timeout_is_graded_again_with_a_longer_limit(tmp_path: Path, monkeypatch, capsys) -> None:
+    """On a busy machine a correct solution can hit the wall limit: one more run with three
+    times the limit tells that from code that really hangs."""
+    course = load_course(write_pack(tmp_path / "pack"))
+    calls: list[tuple[str, int, float | None]] = []
+
+    def fake_grade(exercise, path, *, seed, cancel=None, timeout_s=None):
+        name = Path(path).name
+        calls.append((name, seed, timeout_s))
+        if name == "solution.py" and seed == 1 and timeout_s is None:
+            return starter_verdict(None, "timeout")  # slow the first time only
+        if name == "lucky.py" and seed == 0:
+            return starter_verdict(None, "timeout")  # hangs every time
+        return starter_verdict(None, "passed" if name == "solution.py" else "failed")
+
+    monkeypatch.setattr(validate_command, "grade", fake_grade)
+    status = main(["--course", str(course.root), "validate", "counter", "--repeat", "2"])
+    out = capsys.readouterr().out
+    assert ("solution.py", 1, 90.0) in calls  # timeout_s 30 in the pack, times 3
+    assert "solution: seed 1 timed out at 30 s and got passed with 90 s" in out
+    assert "the solution" not in out  # not a problem: it passed
+    assert status == 1  # the pack's lesson demo cannot run; no timeout is a problem:
+    assert not [line for line in out.splitlines() if "lucky.py" in line]  # hangs = fails
+
+
+def test_no_wrong_fixes_skips_them(tmp_path: Path, monkeypatch, capsys) -> None:
+    course = load_course(write_pack(tmp_path / "pack"))
+    graded: list[str] = []
+
+    def fake_grade(exercise, path, *, seed, cancel=None, timeout_s=None):
+        graded.append(Path(path).name)
+        return starter_verdict(None, "passed" if Path(path).name == "solution.py" else "failed")
+
+    monkeypatch.setattr(validate_command, "grade", fake_grade)
+    main(["--course", str(course.root), "validate", "counter", "--repeat", "2", "--json",
+          "--no-wrong-fixes"])  # fmt: skip
+    (counter,) = json.loads(capsys.readouterr().out)["exercises"]
+    assert sorted(graded) == ["solution.py"] * 2 + ["starter.py"] * 2
+    assert counter["wrong"] == {}

@@ -102,7 +102,7 @@ async def test_the_exercise_screen_opens_the_scheduler_by_key_and_palette(course
         commands = [c.title for c in app.get_system_commands(exercise_screen)]
         assert "Scheduler" in commands
         assert app.screen.query_one("#editor").has_focus  # the key works from the editor
-        await pilot.press("ctrl+l")
+        await pilot.press("f10")
         await wait_for(pilot, lambda: isinstance(app.screen, PlayScreen), "the play screen")
         await wait_for(pilot, settled(app.screen, 0), "the first state")
         await pilot.press("escape")

@@ -31,7 +31,8 @@ async def _wait_for_check(pilot, screen: ExerciseScreen) -> None:
 
 
 def _summary(screen: ExerciseScreen) -> str:
-    return str(screen.query_one("#verdict-summary", Static).render())
+    return "\n".join(str(screen.query_one(f"#verdict-{part}", Static).render())
+                     for part in ("headline", "summary"))
 
 
 async def test_failing_check_shows_the_race_then_the_typed_fix_passes() -> None:
@@ -57,9 +58,9 @@ async def test_failing_check_shows_the_race_then_the_typed_fix_passes() -> None:
             await pilot.press("ctrl+n")
             step = timeline.steps[timeline.cursor_row]
             if step.in_submission:
-                assert editor.selection.end[0] == step.line - 1 or (
-                    editor.selection.start[0] == step.line - 1
-                ), "stepping highlights the step's line in the editor"
+                assert editor.marks.get(step.line) == "step", "the step's line is marked"
+                assert editor.cursor_location[0] == step.line - 1
+                assert editor.selection.is_empty, "a mark, not a selection"
                 break
         else:
             pytest.fail("no timeline step is in the learner's file")
@@ -69,7 +70,7 @@ async def test_failing_check_shows_the_race_then_the_typed_fix_passes() -> None:
 
         # The fix, typed: line 19 `with NO_LOCK:` becomes `with self.lock:`.
         editor.focus()
-        await pilot.press("ctrl+home", *["down"] * 18, "end", *["backspace"] * 8, *"self.lock:")
+        await pilot.press("ctrl+end", *["up"] * 3, "end", *["backspace"] * 8, *"self.lock:")
         assert editor.document.get_line(18) == "        with self.lock:"
         await pilot.press("ctrl+r")
         await _wait_for_check(pilot, screen)
@@ -98,8 +99,7 @@ async def test_input_stays_responsive_while_grading_and_the_check_can_be_cancell
         editor.focus()
         await pilot.press("ctrl+home", *"import time; time.sleep(60)", "enter")
         await pilot.press("ctrl+r")
-        worker = screen._check_worker
-        assert worker is not None
+        (worker,) = [w for w in screen.workers if w.group == "check"]
 
         typed_at = time.monotonic()
         await pilot.press("ctrl+end", *"# typed while grading")
@@ -123,10 +123,16 @@ async def test_a_syntax_error_cannot_be_graded_and_its_line_is_highlighted() -> 
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_exercise(pilot, "counter-race")
         editor = screen.query_one("#editor", TextArea)
-        await pilot.press("ctrl+home", *["down"] * 6, *"def (")  # line 7: `import contextlib`
+        editor.move_cursor((6, 0))  # line 7: `import contextlib`
+        await pilot.press(*"def (")
         await pilot.press("ctrl+r")
         await _wait_for_check(pilot, screen)
         verdict = screen.last_verdict
         assert verdict is not None and verdict.status == "error", _summary(screen)
         assert "Could not grade" in _summary(screen) and "SyntaxError" in _summary(screen)
-        assert editor.selection.start[0] == 6, "the line of the syntax error is selected"
+        assert editor.marks.get(7) == "error", "the line of the syntax error is marked"
+        assert editor.selection.is_empty and editor.cursor_location[0] == 6
+        lines = editor.document.line_count
+        await pilot.press("colon")  # the next key types at the cursor: nothing is replaced
+        assert editor.document.get_line(6) == ":def (import contextlib"
+        assert editor.document.line_count == lines

@@ -7,31 +7,37 @@ import os
 import time
 
 from textual.widgets import Markdown, OptionList, Static, TextArea
-from ui_helpers import FIXTURE_COURSE, highlight, make_app, open_exercise, open_lesson, settle
+from ui_helpers import (
+    FIXTURE_COURSE,
+    highlight,
+    make_app,
+    open_exercise,
+    open_lesson,
+    settle,
+    status_text,
+    wait_until,
+)
 
 from tutor.course import load_course
 from tutor.state import LearnerState
 from tutor.ui.screens.course_map import EXERCISE_PREFIX, CourseMapScreen
-from tutor.ui.screens.dialogs import ConfirmScreen, RestoreScreen
-from tutor.ui.screens.exercise import AUTOSAVE_DELAY_S, ExerciseScreen
+from tutor.ui.screens.dialogs import ConfirmScreen
+from tutor.ui.screens.exercise import ExerciseScreen
 from tutor.ui.screens.help import HelpScreen
+from tutor.ui.screens.history import HistoryScreen
 from tutor.ui.screens.lesson import LessonScreen
 from tutor.ui.screens.solution import SolutionScreen
+from tutor.ui.working_copy import AUTOSAVE_DELAY_S
 
 
 def _state() -> LearnerState:
     return LearnerState(load_course(FIXTURE_COURSE))
 
 
+
 def _prompts(option_list: OptionList) -> list[str]:
     return [str(option.prompt) for option in option_list.options]
 
-
-async def _wait_until(pilot, condition, timeout_s: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        assert time.monotonic() < deadline, "condition not met in time"
-        await pilot.pause(0.05)
 
 
 async def test_course_map_lists_lessons_exercises_status_and_progress() -> None:
@@ -95,8 +101,7 @@ async def test_editing_autosaves_after_a_pause_and_on_leaving() -> None:
         assert editor.language == "python", "tree-sitter-python should highlight the code"
         assert editor.show_line_numbers
         await pilot.press("ctrl+end", "enter", *"# one")
-        assert path.read_text() == starter  # not yet: the save is debounced
-        await _wait_until(pilot, lambda: path.read_text().endswith("# one"),
+        await wait_until(pilot, lambda: path.read_text().endswith("# one"),
                           timeout_s=AUTOSAVE_DELAY_S + 10)
         await pilot.press(*" two")
         await pilot.press("escape", "escape")
@@ -129,8 +134,8 @@ async def test_a_change_on_disk_is_reloaded_into_the_editor() -> None:
         path.write_text(edited)
         os.utime(path, ns=(time.time_ns(), time.time_ns() + 1_000_000))
         editor = screen.query_one("#editor", TextArea)
-        await _wait_until(pilot, lambda: editor.text == edited, timeout_s=10)
-        assert "reloaded" in str(screen.query_one("#status-line", Static).render())
+        await wait_until(pilot, lambda: editor.text == edited, timeout_s=10)
+        assert "reloaded" in status_text(app)
 
 
 async def test_hints_come_one_at_a_time_and_are_recorded() -> None:
@@ -148,7 +153,7 @@ async def test_hints_come_one_at_a_time_and_are_recorded() -> None:
         assert _state().hints_used("counter-race") == list(hints)
 
 
-async def test_reset_asks_first_keeps_a_backup_and_restore_brings_it_back() -> None:
+async def test_reset_from_the_palette_asks_first_and_the_history_brings_the_code_back() -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_exercise(pilot, "counter-race")
@@ -156,23 +161,28 @@ async def test_reset_asks_first_keeps_a_backup_and_restore_brings_it_back() -> N
         starter = editor.text
         await pilot.press("ctrl+end", *"# mine")
         mine = editor.text
-        await pilot.press("f9")
+        screen.action_reset()  # "Reset to the starter" in the command palette
+        await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("n")
         assert app.screen is screen and editor.text == mine
-        await pilot.press("f9", "y")
+        screen.action_reset()
+        await pilot.pause()
+        await pilot.press("y")
         await pilot.pause()
         assert app.screen is screen
         assert editor.text == starter
         assert app.state.read_code("counter-race") == starter
         assert len(app.state.backups("counter-race")) == 1
-        await pilot.press("f10")
-        assert isinstance(app.screen, RestoreScreen)
-        await pilot.press("enter")
+        await pilot.press("f9")
+        assert isinstance(app.screen, HistoryScreen)
+        await pilot.press("down", "enter")  # version 2: the code before the reset
         await pilot.pause()
         assert app.screen is screen
         assert editor.text == mine
         assert app.state.read_code("counter-race") == mine
+        await pilot.press("ctrl+z")  # the restore is one undoable edit
+        assert editor.text == starter
 
 
 async def test_solution_stays_closed_before_a_pass() -> None:
@@ -182,7 +192,7 @@ async def test_solution_stays_closed_before_a_pass() -> None:
         await pilot.press("f4")
         await pilot.pause()
         assert not isinstance(app.screen, SolutionScreen)
-        assert any("once your code passes" in n.message for n in app._notifications)
+        assert "once your code passes" in status_text(app)
 
 
 async def test_external_editor_without_editor_or_suspend_says_so_in_one_line(
@@ -192,11 +202,10 @@ async def test_external_editor_without_editor_or_suspend_says_so_in_one_line(
     async with app.run_test(size=(80, 24)) as pilot:
         await open_exercise(pilot, "counter-race")
         await pilot.press("ctrl+o")
-        assert any("$VISUAL or $EDITOR" in n.message for n in app._notifications)
+        assert "$VISUAL or $EDITOR" in status_text(app)
         monkeypatch.setenv("EDITOR", "true")
         await pilot.press("ctrl+o")  # the headless test driver cannot suspend
-        messages = [n.message for n in app._notifications]
-        assert any("cannot hand over" in m and "\n" not in m for m in messages)
+        assert "cannot hand over" in status_text(app)
 
 
 async def test_help_lists_the_screen_keys_and_escape_closes_it() -> None:
@@ -212,7 +221,8 @@ async def test_help_lists_the_screen_keys_and_escape_closes_it() -> None:
         await pilot.press("f1")
         assert isinstance(app.screen, HelpScreen)
         text = " ".join(str(s.render()) for s in app.screen.query(Static))
-        for words in ("ctrl+r / f5", "Grade your code", "ctrl+q", "command palette"):
+        for words in ("ctrl+r / f5", "Grade your code", "ctrl+q", "command palette",
+                      "In the editor", "ctrl+z", "Undo", "enter", "keeping the indentation"):
             assert words in text
         await pilot.press("escape")
         assert isinstance(app.screen, ExerciseScreen)
@@ -223,9 +233,9 @@ async def test_every_exercise_action_is_in_the_command_palette() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_exercise(pilot, "counter-race")
         titles = {command.title for command in app.get_system_commands(screen)}
-        for title in ("Check", "Hint", "Step", "Back step", "Save", "Reset", "Restore",
-                      "Solution", "Open in $EDITOR", "Auto-check", "Task/results", "Back",
-                      "Light/dark", "Help", "Quit"):
+        for title in ("Check", "Hint", "Step", "Step back", "Save", "Reset to the starter",
+                      "History", "Solution", "Open in $EDITOR", "Auto-check", "Task/results",
+                      "Full timeline", "Back", "Light/dark", "Help", "Quit"):
             assert title in titles
 
 
@@ -234,7 +244,7 @@ async def test_theme_toggles_between_dark_and_light() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_exercise(pilot, "counter-race")
         assert app.current_theme.dark
-        await pilot.press("ctrl+t")
+        app.action_toggle_theme()  # "Light/dark" in the command palette
         await pilot.pause()
         assert not app.current_theme.dark
         assert screen.query_one("#editor", TextArea).theme == "github_light"
@@ -254,21 +264,22 @@ async def test_footer_fits_80_columns_on_every_screen() -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
 
-        def assert_footer_fits() -> None:
+        async def assert_footer_fits() -> None:
+            await wait_until(pilot, lambda: all(
+                key.region.width > 0 for key in app.screen.query(FooterKey)))  # laid out
             keys = list(app.screen.query(FooterKey))
             assert keys, f"no footer keys on {app.screen}"
-            assert all(key.region.width > 0 for key in keys), "a footer key is clipped"
             assert max(key.region.right for key in keys) <= 80
 
         await settle(pilot)
-        assert_footer_fits()
+        await assert_footer_fits()
         await highlight(pilot, "lesson:01-races")
         await pilot.press("enter")
         await pilot.pause()
-        assert_footer_fits()
+        await assert_footer_fits()
         await pilot.press("1")
         await pilot.pause()
-        assert_footer_fits()
+        await assert_footer_fits()
 
 
 async def test_a_lesson_demo_runs_in_the_sandbox_and_shows_its_output() -> None:
@@ -283,7 +294,7 @@ async def test_a_lesson_demo_runs_in_the_sandbox_and_shows_its_output() -> None:
         await pilot.press("d")
         assert isinstance(app.screen, DemoScreen)
         screen = app.screen
-        await _wait_until(pilot, lambda: screen.last_run is not None, timeout_s=60)
+        await wait_until(pilot, lambda: screen.last_run is not None, timeout_s=60)
         assert "demo counted 2000" in screen.query_one("#demo-output", TextArea).text
         await pilot.press("escape")
         assert isinstance(app.screen, LessonScreen)
@@ -296,7 +307,6 @@ async def test_text_with_brackets_is_shown_as_written_not_as_markup() -> None:
         await pilot.press("ctrl+g")
         await pilot.pause()
         assert "sorted([a, b], key=...)" in str(screen.query_one("#task-text", Static).render())
-        assert any("sorted([a, b]" in n.message for n in app._notifications)
 
 
 async def test_coming_back_to_the_map_keeps_the_highlight_where_it_was() -> None:
@@ -311,3 +321,50 @@ async def test_coming_back_to_the_map_keeps_the_highlight_where_it_was() -> None
         assert isinstance(app.screen, CourseMapScreen)
         option_list = app.screen.query_one("#map-list", OptionList)
         assert option_list.highlighted_option.id == LESSON_PREFIX + "02-deadlocks"
+
+
+async def test_without_tree_sitter_the_editor_shows_plain_text_and_says_so_once(
+    monkeypatch,
+) -> None:
+    from tutor.ui.widgets import code_editor
+
+    monkeypatch.setattr(code_editor, "python_highlighting", lambda: False)
+    app = make_app()
+    said: list[str] = []
+    real_notify = app.notify
+    monkeypatch.setattr(app, "notify", lambda message, **kw: (said.append(message),
+                                                               real_notify(message, **kw)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_exercise(pilot, "counter-race")
+        editor = screen.query_one("#editor", TextArea)
+        assert editor.language is None and editor.text.startswith('"""Two threads')
+        assert [m for m in said if "No syntax highlighting" in m] == [
+            "No syntax highlighting on this Python (tree-sitter is not installed): the editor "
+            "shows plain text."]
+        await pilot.press("escape", "escape")
+        await open_exercise(pilot, "transfer-deadlock")
+        await pilot.pause()
+        assert len([m for m in said if "No syntax highlighting" in m]) == 1, "said once only"
+
+
+async def test_the_command_palette_finds_an_exercise_by_name() -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"crossed")
+        await wait_until(pilot, lambda: "Crossed transfers" in " ".join(
+            str(o.prompt) for o in app.screen.query("CommandList").first().options))
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, ExerciseScreen))
+        assert app.screen.exercise.id == "transfer-deadlock"
+
+
+async def test_the_lesson_footer_says_what_its_keys_do() -> None:
+    from textual.widgets._footer import FooterKey
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_lesson(pilot, "01-races")
+        keys = [(k.key_display, k.description) for k in app.screen.query(FooterKey)]
+        assert ("d", "Demo") in keys and ("1-9", "Open exercise") in keys

@@ -7,7 +7,7 @@ exercised by the pilot tests. Update after an intended change with
 
 from __future__ import annotations
 
-from ui_helpers import SIZE, highlight, make_app, open_exercise, settle
+from ui_helpers import SIZE, highlight, make_app, open_exercise, settle, wait_until
 
 from tutor.verdict import Failure, TestResult, Verdict
 
@@ -103,6 +103,70 @@ def test_results_of_a_timeout_show_the_stacks(snap_compare) -> None:
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=show)
 
 
+def test_results_lead_with_the_explanation_and_mark_the_conflict(snap_compare) -> None:
+    from explained_verdicts import lost_update_verdict
+
+    async def show(pilot) -> None:
+        screen = await open_exercise(pilot, "counter-race")
+        screen.show_verdict(lost_update_verdict(coverage={"schedules": 37, "complete": True}))
+        await pilot.pause()
+        await pilot.press("ctrl+n", "ctrl+n", "ctrl+n", "ctrl+n")
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=show)
+
+
+def test_results_at_60x20(snap_compare) -> None:
+    from explained_verdicts import lost_update_verdict
+
+    async def show(pilot) -> None:
+        screen = await open_exercise(pilot, "counter-race")
+        screen.show_verdict(lost_update_verdict())
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=(60, 20), run_before=show)
+
+
+def test_full_screen_timeline(snap_compare) -> None:
+    async def show(pilot) -> None:
+        screen = await open_exercise(pilot, "counter-race")
+        screen.show_verdict(RACE_VERDICT)
+        await pilot.pause()
+        await pilot.press("f12", "down", "down")
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=show)
+
+
+def test_history_screen(snap_compare, tmp_path, monkeypatch) -> None:
+    import time
+    from datetime import UTC, datetime, timedelta
+
+    from tutor.history import History
+    from tutor.ui.screens.history import HistoryScreen
+
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    history = History(tmp_path / "history")
+    start = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)
+    starter = "import threading\n\nvalue = 0\n"
+    history.record(starter, "starter", now=start)
+    history.record(starter + "lock = threading.Lock()\n", "save", now=start + timedelta(minutes=3))
+    history.record(starter + "lock = threading.Lock()\n# mine\n", "save",
+                   now=start + timedelta(minutes=4))
+
+    async def show(pilot) -> None:
+        await open_exercise(pilot, "counter-race")
+        pilot.app.push_screen(HistoryScreen("Lost update", history.versions(),
+                                            starter + "# now\n", starter))
+        await pilot.pause()
+        await pilot.press("down")
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=show)
+    time.tzset()
+
+
 def test_help_screen(snap_compare) -> None:
     async def show(pilot) -> None:
         await open_exercise(pilot, "counter-race")
@@ -114,8 +178,8 @@ def test_help_screen(snap_compare) -> None:
 
 def test_reset_confirmation(snap_compare) -> None:
     async def show(pilot) -> None:
-        await open_exercise(pilot, "counter-race")
-        await pilot.press("f9")
+        screen = await open_exercise(pilot, "counter-race")
+        screen.action_reset()
         await pilot.pause()
 
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=show)
@@ -147,8 +211,11 @@ def test_solution_as_a_diff(snap_compare) -> None:
 
 def test_exercise_in_the_light_theme(snap_compare) -> None:
     async def open_light(pilot) -> None:
-        await open_exercise(pilot, "counter-race")
-        await pilot.press("ctrl+t")
+        screen = await open_exercise(pilot, "counter-race")
+        pilot.app.action_toggle_theme()
+        await wait_until(pilot, lambda: screen.editor.theme == "github_light")
+        await pilot.pause()
+        screen.editor.refresh()  # every line drawn again in the new theme
         await pilot.pause()
 
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=open_light)

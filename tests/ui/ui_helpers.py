@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from textual.pilot import Pilot
@@ -51,3 +52,16 @@ async def open_lesson(pilot: Pilot, lesson_id: str) -> None:
     await highlight(pilot, LESSON_PREFIX + lesson_id)
     await pilot.press("enter")
     await pilot.pause()
+
+
+async def wait_until(pilot: Pilot, condition, timeout_s: float = 20.0) -> None:
+    """Let the app run until ``condition()`` holds (timers, workers, the file watcher)."""
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        await pilot.pause(0.05)
+
+
+def status_text(app) -> str:
+    """What the current screen's status line says."""
+    return str(app.screen.query_one("#status-line").render())

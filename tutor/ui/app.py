@@ -14,10 +14,14 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.notifications import Notify
 from textual.screen import Screen
 
+from tutor.ui.base import Severity
+from tutor.ui.commands import CourseCommands
 from tutor.ui.quiet import quiet_terminal
-from tutor.ui.screens.course_map import CourseMapScreen
+from tutor.ui.screens.course_map import EXERCISE_PREFIX, LESSON_PREFIX, CourseMapScreen
+from tutor.ui.screens.help import bindings_of
 
 if TYPE_CHECKING:
     from tutor.course import Course
@@ -25,6 +29,7 @@ if TYPE_CHECKING:
 
 DARK_THEME = "textual-dark"
 LIGHT_THEME = "textual-light"
+TOAST_SECONDS = 4.0
 
 
 class TutorApp(App[int]):
@@ -32,10 +37,10 @@ class TutorApp(App[int]):
 
     CSS_PATH = "tutor.tcss"
     TITLE = "threading-tutor"
+    COMMANDS = App.COMMANDS | {CourseCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", priority=True),
-        Binding("f1,question_mark", "help", "Help", key_display="f1"),
-        Binding("ctrl+t", "toggle_theme", "Light/dark", show=False),
+        Binding("f1", "help", "Help"),
     ]
 
     def __init__(
@@ -52,6 +57,7 @@ class TutorApp(App[int]):
             course = load_course(course_root)
         self.course: Course = course
         self._state: LearnerState | None = None
+        self._said_once: set[str] = set()
         self.quiet = quiet_terminal() if quiet is None else quiet
         if self.quiet:
             self.animation_level = "none"
@@ -89,10 +95,28 @@ class TutorApp(App[int]):
         if self._state is None:
             self._state = state
         for warning in state.warnings:
-            self.notify(warning, title="Progress", severity="warning", markup=False)
+            self.say(warning, "warning")
         for screen in self.screen_stack:
             if isinstance(screen, CourseMapScreen):
                 screen.show_statuses(statuses, state.last_exercise())
+
+    # -- telling the learner ---------------------------------------------------------------
+
+    def say(self, message: str, severity: Severity = "information") -> None:
+        """One short toast at the top right (see ``_on_notify``)."""
+        self.notify(message, severity=severity, timeout=TOAST_SECONDS, markup=False)
+
+    def _on_notify(self, event: Notify) -> None:
+        """A new notification replaces the ones on screen, so toasts never pile up (runs
+        before Textual's own handler, which adds it)."""
+        self.clear_notifications()
+
+    def say_once(self, key: str, message: str) -> bool:
+        if key in self._said_once:
+            return False
+        self._said_once.add(key)
+        self.say(message, "warning")
+        return True
 
     # -- app-wide actions ------------------------------------------------------------------
 
@@ -109,10 +133,26 @@ class TutorApp(App[int]):
 
         if isinstance(self.screen, HelpScreen):
             return
-        self.push_screen(HelpScreen(self.screen, self))
+        self.push_screen(HelpScreen(self.screen, self, self.focused))
 
     def action_toggle_theme(self) -> None:
         self.theme = LIGHT_THEME if self.theme == DARK_THEME else DARK_THEME
+
+    def open_target(self, target: str) -> None:
+        """Open ``exercise:<id>`` or ``lesson:<id>`` from anywhere (the command palette)."""
+        from tutor.ui.screens.exercise import ExerciseScreen
+        from tutor.ui.screens.lesson import LessonScreen
+
+        for screen in self.screen_stack:
+            saving = getattr(screen, "save_now", None)
+            if callable(saving):
+                saving()
+        if target.startswith(EXERCISE_PREFIX):
+            exercise = self.course.exercise(target.removeprefix(EXERCISE_PREFIX))
+            self.push_screen(ExerciseScreen(exercise))
+        elif target.startswith(LESSON_PREFIX):
+            lesson = self.course.lesson(target.removeprefix(LESSON_PREFIX))
+            self.push_screen(LessonScreen(lesson, self.course.exercises_for(lesson.id)))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every binding of the current screen is also a command-palette entry."""
@@ -122,26 +162,19 @@ class TutorApp(App[int]):
             for binding in bindings_of(owner):
                 if not binding.description or binding.action in seen:
                     continue
-                if owner.check_action(binding.action, ()) is False:
+                if binding.action.startswith("app.") or owner.check_action(
+                        binding.action, ()) is False:
                     continue
                 seen.add(binding.action)
                 keys = binding.key_display or binding.key.split(",")[0]
-                yield SystemCommand(
-                    binding.description,
-                    f"{binding_help(binding)} ({keys})",
-                    partial(owner.run_action, binding.action),
-                )
+                yield SystemCommand(binding.description,
+                                    f"{binding.tooltip or binding.description} ({keys})",
+                                    partial(owner.run_action, binding.action))
+        for title, help_text, action in getattr(screen, "PALETTE", []):
+            yield SystemCommand(title, help_text, partial(screen.run_action, action))
+        yield SystemCommand("Light/dark", "Switch between the light and dark theme",
+                            self.action_toggle_theme)
         yield SystemCommand("Help", "Keys and screens (f1)", self.action_help)
-
-
-def bindings_of(node: App | Screen) -> list[Binding]:
-    """The ``Binding`` objects a screen or app class declares (tuples are not used here)."""
-    return [b for b in type(node).BINDINGS if isinstance(b, Binding)]
-
-
-def binding_help(binding: Binding) -> str:
-    """A binding's longer explanation: its tooltip, else its description."""
-    return binding.tooltip or binding.description
 
 
 def run(course_root: Path | None) -> int:

@@ -7,10 +7,20 @@ grades that file and leaves the workspace and progress untouched (for editors an
 from __future__ import annotations
 
 import argparse
+import textwrap
 from pathlib import Path
 
 from tutor.cli.context import Context, UsageError, print_json
+from tutor.failure_text import (
+    accesses_of,
+    coverage_of,
+    coverage_text,
+    explanation_of,
+    lead,
+    look_at,
+)
 from tutor.grading import escape_control, grade
+from tutor.timeline_model import Step, steps_from
 from tutor.verdict import Verdict
 
 NAME = "check"
@@ -90,6 +100,20 @@ _HEADLINES = {
     "error": "COULD NOT BE GRADED",
     "refused": "REFUSED (integrity policy)",
 }
+WIDTH = 80
+
+
+def _wrap(text: str, indent: str = "", width: int = WIDTH) -> list[str]:
+    """``text`` wrapped to ``width``, each line starting with ``indent``; blank lines kept."""
+    lines: list[str] = []
+    for paragraph in text.splitlines() or [""]:
+        lines += textwrap.wrap(paragraph, width, initial_indent=indent, subsequent_indent=indent,
+                               break_long_words=True, break_on_hyphens=False) or [indent.rstrip()]
+    return lines
+
+
+def _fit(line: str, width: int = WIDTH) -> str:
+    return line if len(line) <= width else line[: width - 1] + "…"
 
 
 def require_isolation() -> None:
@@ -105,49 +129,62 @@ def require_isolation() -> None:
 
 
 def render(verdict: Verdict) -> str:
-    """The verdict as a report for a terminal: status, tests, the failure, the output."""
-    lines = [f"{verdict.exercise}: {_HEADLINES[verdict.status]} ({verdict.duration_s:.2f} s)"]
+    """The verdict for a terminal, 80 columns: the status, then what went wrong in the
+    learner's terms, the tests, the steps with the conflicting ones marked, and last the
+    grader's own report (internal terms included) and the program's output."""
+    lines = [_fit(f"{verdict.exercise}: {_HEADLINES[verdict.status]} "
+                  f"({verdict.duration_s:.2f} s)")]
+    explanation = explanation_of(verdict)
+    notes = [look_at(explanation), coverage_text(coverage_of(verdict))]
+    if not verdict.passed:
+        lines += _wrap(lead(verdict))
+    lines += _wrap(" · ".join(note for note in notes if note)) if any(notes) else []
+    failing = [t for t in verdict.tests if t.outcome != "passed"]
     if verdict.tests:
-        lines.append("")
-        width = max(len(t.outcome) for t in verdict.tests)
-        for test in verdict.tests:
-            note = f"  {test.message}" if test.message and test.outcome != "passed" else ""
-            lines.append(f"  {test.outcome:<{width}}  {test.name}{note}")
+        passed = len(verdict.tests) - len(failing)
+        lines += ["", f"Tests: {passed} of {len(verdict.tests)} passed"]
+        for test in failing:
+            lines.append(_fit(f"  {test.outcome:<7}  {test.name}"))
+            if test.message.strip():
+                lines += _wrap(test.message.strip(), indent="           ")
     failure = verdict.failure
-    if failure is not None:
-        lines += ["", f"Why ({failure.kind}):"]
-        lines += [f"  {line}" for line in failure.message.splitlines()]
-        if failure.timeline and len(failure.message.splitlines()) < 2:
-            lines += ["", "What happened, step by step:"]
-            lines += [f"  {_step(step)}" for step in failure.timeline]
-        if failure.schedule and failure.schedule not in failure.message:
-            lines += ["", f"Schedule (replayable): {failure.schedule}"]
-        if failure.stacks:
-            stack_lines = failure.stacks.splitlines()
-            lines += ["", "Every thread's stack at the time limit:"]
-            lines += [f"  {line}" for line in stack_lines[:_MAX_STACK_LINES]]
-            if len(stack_lines) > _MAX_STACK_LINES:
-                lines.append(f"  [... {len(stack_lines) - _MAX_STACK_LINES} more lines]")
+    if failure is not None and failure.timeline:
+        steps = steps_from(failure.timeline, accesses_of(explanation))
+        mark = " (● marks the conflicting steps)" if any(s.conflict for s in steps) else ""
+        lines += ["", f"What happened, step by step{mark}:"]
+        lines += [_fit(_step_line(step)) for step in steps]
+    if failure is not None and failure.stacks:
+        stack_lines = failure.stacks.splitlines()
+        lines += ["", "Every thread's stack at the time limit:"]
+        lines += [_fit(f"  {line}") for line in stack_lines[:_MAX_STACK_LINES]]
+        if len(stack_lines) > _MAX_STACK_LINES:
+            lines.append(f"  [... {len(stack_lines) - _MAX_STACK_LINES} more lines]")
     if verdict.integrity:
         lines += ["", "Integrity policy (the grader's own interpreter is off limits):"]
-        lines += [f"  {finding}" for finding in verdict.integrity]
+        lines += [_fit(f"  {finding}") for finding in verdict.integrity]
     if verdict.isolation:
-        lines += [
-            "",
-            f"Graded without {len(verdict.isolation)} isolation layer(s) (`tutor doctor`):",
-        ]
-        lines += [f"  {layer}" for layer in verdict.isolation]
+        lines += ["", f"Graded without {len(verdict.isolation)} isolation layer(s) "
+                      "(`tutor doctor`):"]
+        lines += [_fit(f"  {layer}") for layer in verdict.isolation]
     if verdict.output.strip():
         out_lines = verdict.output.rstrip().splitlines()
         lines += ["", "Your program's output:"]
-        lines += [f"  | {line}" for line in out_lines[:_MAX_OUTPUT_LINES]]
+        lines += [_fit(f"  | {line}") for line in out_lines[:_MAX_OUTPUT_LINES]]
         if len(out_lines) > _MAX_OUTPUT_LINES:
             lines.append(f"  [... {len(out_lines) - _MAX_OUTPUT_LINES} more lines]")
+    if failure is not None:
+        lines += ["", f"The grader's report ({failure.kind}):"]
+        lines += _wrap(failure.message.strip(), indent="  ")
+        if failure.schedule:
+            lines += ["", _fit(f"Schedule (tutor.interleave.replay reruns it): "
+                               f"{failure.schedule}")]
     return "\n".join(lines)
 
 
-def _step(step: dict) -> str:
-    where = f"{step.get('file', '?')}:{step.get('line', '?')}"
-    source = (step.get("source") or "").strip()
-    thread, event = step.get("thread", "?"), step.get("event", "")
-    return f"{thread:<12} {where:<24} {source:<40} {event}".rstrip()
+def _step_line(step: Step) -> str:
+    """``●12 T1   L20       read self.value → 0  value = self.value``: what happened comes
+    first, so a cut line loses the source, not the values."""
+    mark = "●" if step.conflict else ("⇄" if step.switch else " ")
+    parts = (step.note, step.source.strip())
+    return f"{mark}{step.number:>3} {step.thread:<4} {step.location:<9} " + "  ".join(
+        part for part in parts if part)

@@ -12,21 +12,12 @@ from datetime import datetime
 from typing import Any
 
 from tutor.cli.context import Context, UsageError, print_json
-from tutor.history import Version
+from tutor.history import REASON_TEXT, Version
 
 NAME = "history"
 HELP = "list the saved versions of your code for an exercise, or restore one"
 ORDER = 36
 
-REASON_WORDS = {
-    "starter": "the starter code",
-    "save": "saved",
-    "check": "checked",
-    "outside": "changed outside the tutor",
-    "reset": "reset to the starter",
-    "restore": "restored",
-    "written-back": "written back by the app",
-}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -87,7 +78,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     for row, version in zip(rows, versions, strict=True):
         mark = "  <- the file now" if row["current"] else ""
         print(f"  {row['number']:>3}  {_when(version.saved_at):<19}  {row['lines']:>5}  "
-              f"{REASON_WORDS.get(version.reason, version.reason)}{mark}")
+              f"{REASON_TEXT.get(version.reason, version.reason)}{mark}")
     print(f"file: {path}")
     if len(rows) > 1:
         print(f"`tutor history {exercise.id} --restore N` brings version N back;\n"

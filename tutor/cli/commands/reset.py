@@ -17,9 +17,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
     exercise = ctx.exercise(args.id)
+    untouched = ctx.state.is_untouched(exercise.id) and ctx.state.work_path(exercise.id).exists()
     backup = ctx.state.reset(exercise.id)
     path = ctx.state.working_copy(exercise.id)
-    if backup is None:
+    if untouched:
+        print(f"{exercise.id}: {path} already holds the starter code; nothing to back up")
+    elif backup is None:
         print(f"{exercise.id}: starter code written to {path}")
     else:
         print(f"{exercise.id}: starter code restored in {path}\n  your code was kept in {backup}")

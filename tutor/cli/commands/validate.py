@@ -33,6 +33,7 @@ NAME = "validate"
 HELP = "check the course: starters and wrong fixes fail, solutions pass, tests are sound"
 ORDER = 70
 DEFAULT_REPEAT = 5
+RETRY_FACTOR = 3  # a timed-out run is graded again with this many times the limit
 MAX_FAILURE_LINES = 40
 
 
@@ -46,6 +47,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"grade each file with seeds 0..N-1 (default {DEFAULT_REPEAT})",
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument(
+        "--no-wrong-fixes",
+        action="store_true",
+        help="skip the wrong/ fixes (quicker; the hidden tests' strength is then unchecked)",
+    )
     add_jobs_option(parser)
 
 
@@ -59,6 +65,8 @@ class FileRuns:
     statuses: list[str | None] = field(default_factory=list)
     verdicts: dict[int, Verdict] = field(default_factory=dict)
     errors: dict[int, str] = field(default_factory=dict)  # the file could not be read
+    # Seeds whose first run hit the wall limit and that were graded again with a longer one.
+    retried: dict[int, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.statuses = [None] * self.repeat
@@ -73,6 +81,7 @@ class ExerciseCheck:
 
     exercise: Exercise
     repeat: int
+    with_wrong: bool = True
     starter: FileRuns = field(init=False)
     solution: FileRuns | None = field(init=False)
     wrong: list[FileRuns] = field(init=False)
@@ -86,10 +95,8 @@ class ExerciseCheck:
         self.solution = (
             FileRuns("solution", ex.solution_path, self.repeat) if ex.has_solution else None
         )
-        self.wrong = [
-            FileRuns(f"wrong/{path.name}", path, self.repeat)
-            for path in sorted((ex.directory / "wrong").glob("*.py"))
-        ]
+        wrong = sorted((ex.directory / "wrong").glob("*.py")) if self.with_wrong else []
+        self.wrong = [FileRuns(f"wrong/{path.name}", path, self.repeat) for path in wrong]
 
     @property
     def id(self) -> str:
@@ -180,6 +187,13 @@ def judge(check: ExerciseCheck) -> None:
                 "must run and fail the tests, not crash"
             )
     check.problems += check_explanations(check.exercise, check.starter.verdicts)
+    limit = check.exercise.timeout_s
+    for runs in check.files():
+        for seed, status in sorted(runs.retried.items()):
+            check.warnings.append(
+                f"{runs.label}: seed {seed} timed out at {limit:g} s and got {status} with "
+                f"{limit * RETRY_FACTOR:g} s: this machine was busy, or timeout_s is tight"
+            )
 
 
 def check_explanations(exercise: Exercise, verdicts: dict[int, Verdict]) -> list[str]:
@@ -225,17 +239,35 @@ def _normal(location: Any) -> str:
 def _grade_one(
     exercise: Exercise, runs: FileRuns, seed: int, cancel: threading.Event
 ) -> Verdict | str:
+    """One grading; a timeout is graded once more with three times the limit.
+
+    A timeout is the one verdict that depends on the machine: on a busy one, a run that
+    needs 2 s of CPU can take 10 s of wall time. The second run tells a slow machine (it
+    passes or fails then; a warning says so) from code that really hangs (it times out again).
+    """
     try:
-        return grade(exercise, runs.path, seed=seed, cancel=cancel)
+        verdict = grade(exercise, runs.path, seed=seed, cancel=cancel)
+        if verdict.status == "timeout" and not (cancel and cancel.is_set()):
+            longer = exercise.timeout_s * RETRY_FACTOR
+            again = grade(exercise, runs.path, seed=seed, cancel=cancel, timeout_s=longer)
+            if again.status != "timeout":
+                runs.retried[seed] = again.status
+            return again
+        return verdict
     except OSError as exc:
         return f"cannot read {exc.filename or runs.path}: {exc.strerror or exc}"
 
 
 def validate(
-    exercises: tuple[Exercise, ...] | list[Exercise], repeat: int, jobs: int, progress: bool
+    exercises: tuple[Exercise, ...] | list[Exercise],
+    repeat: int,
+    jobs: int,
+    progress: bool,
+    *,
+    with_wrong: bool = True,
 ) -> list[ExerciseCheck]:
     """Grade every starter, solution and wrong fix ``repeat`` times, ``jobs`` at a time."""
-    checks = [ExerciseCheck(ex, repeat) for ex in exercises]
+    checks = [ExerciseCheck(ex, repeat, with_wrong) for ex in exercises]
     runs = [(check, files, seed) for seed in range(repeat) for check in checks
             for files in check.files()]  # fmt: skip
     cancel = threading.Event()
@@ -295,7 +327,11 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     exercises = _chosen(course, args.ids)
     overall, per_exercise = lint_course(course)
     checks = validate(
-        exercises, args.repeat, args.jobs or default_jobs(), progress=sys.stderr.isatty()
+        exercises,
+        args.repeat,
+        args.jobs or default_jobs(),
+        progress=sys.stderr.isatty(),
+        with_wrong=not args.no_wrong_fixes,
     )
     _add_findings(checks, per_exercise)
     course_problems = [str(f) for f in overall if f.severity == "problem"]

@@ -12,10 +12,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from tutor.ui.glyphs import STATUS_MARK, STATUS_STYLE, difficulty_stars, progress_bar
+from tutor.ui.widgets.footer import TutorFooter
 
 if TYPE_CHECKING:
     from tutor.course import Course, Exercise, Lesson
@@ -25,12 +26,36 @@ LESSON_PREFIX = "lesson:"
 EXERCISE_PREFIX = "exercise:"
 
 
+def fit(text: str, width: int) -> str:
+    """``text`` padded to ``width``, or cut with an ellipsis when longer."""
+    if len(text) <= width:
+        return text.ljust(width)
+    return text[: max(0, width - 1)] + "…"
+
+
+def exercise_row(exercise: Exercise, status: str | None, width: int, found: bool = False) -> Text:
+    """``  ○ Title…  kind  ★☆☆ status ⚑``: the title takes the room the row has; the flag
+    marks a starter the learner broke by hand on the scheduler screen."""
+    fixed = 4 + 1 + 12 + 4 + 10 + 4 + 2  # indent+mark, gaps, kind, stars, status, margins, flag
+    title_width = max(12, width - fixed)
+    row = Text("  ")
+    row.append(STATUS_MARK.get(status or "", " "), style=STATUS_STYLE.get(status or "", ""))
+    row.append(f" {fit(exercise.title, title_width)} ")
+    row.append(fit(exercise.kind, 11) + " ", style="italic")
+    row.append(f"{difficulty_stars(exercise.difficulty)} ")
+    row.append(status or "...", style=STATUS_STYLE.get(status or "", "dim"))
+    if found:
+        row.append(f" {FOUND_MARK}", style="bold yellow")
+    return row
+
+
 class CourseMapScreen(Screen[None]):
     """Lessons and exercises; Enter opens the highlighted one."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open", "Open", tooltip="Open the highlighted lesson or exercise"),
         Binding("c", "continue", "Continue", tooltip="Open the exercise you left off at"),
+        Binding("question_mark", "app.help", "Help", show=False),
     ]
 
     def __init__(self) -> None:
@@ -48,7 +73,7 @@ class CourseMapScreen(Screen[None]):
         yield Static(self._title_text(), id="map-title", classes="title-bar")
         yield Static("Loading progress...", id="map-progress")
         yield OptionList(*self._options(), id="map-list")
-        yield Footer(compact=True)
+        yield TutorFooter()
 
     def _title_text(self) -> Text:
         text = Text(self.course.title, style="bold")
@@ -93,16 +118,15 @@ class CourseMapScreen(Screen[None]):
 
     def _exercise_row(self, exercise: Exercise) -> Text:
         status = self.statuses.get(exercise.id)
-        mark = STATUS_MARK.get(status or "", " ")
-        row = Text("  ")
-        row.append(mark, style=STATUS_STYLE.get(status or "", ""))
-        row.append(f" {exercise.title[:40]:<40} ")
-        row.append(f"{exercise.kind:<12}", style="italic")
-        row.append(f"{difficulty_stars(exercise.difficulty)} ")
-        row.append(status or "...", style=STATUS_STYLE.get(status or "", "dim"))
-        if exercise.id in self.found:
-            row.append(f" {FOUND_MARK}", style="bold yellow")  # found it yourself
-        return row
+        width = self.size.width or self.app.size.width or 80
+        return exercise_row(exercise, status, width, found=exercise.id in self.found)
+
+    def on_resize(self) -> None:
+        option_list = self.query_one("#map-list", OptionList)
+        for exercise in self.course.exercises:
+            option_list.replace_option_prompt(
+                EXERCISE_PREFIX + exercise.id, self._exercise_row(exercise)
+            )
 
     # -- progress ------------------------------------------------------------------------
 

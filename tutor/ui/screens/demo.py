@@ -15,8 +15,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, OptionList, Static, TextArea
+from textual.widgets import OptionList, Static, TextArea
 from textual.widgets.option_list import Option
+
+from tutor.ui.widgets.footer import TutorFooter
 
 if TYPE_CHECKING:
     from tutor.demos import Demo, DemoRun
@@ -38,7 +40,7 @@ class DemoPickerScreen(ModalScreen["Demo | None"]):
                 *[Option(Text(f"{d.number}  {d.title}"), id=str(d.number)) for d in self.demos],
                 id="demo-list",
             )
-        yield Footer(compact=True)
+        yield TutorFooter()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
@@ -52,6 +54,7 @@ class DemoScreen(Screen[None]):
     """The demo's code above, its output below."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("question_mark", "app.help", "Help", show=False),
         Binding("escape", "back", "Back", tooltip="Cancel a running demo and go back"),
         Binding("r", "rerun", "Run again"),
         Binding("tab", "app.focus_next", "Code/output", show=False),
@@ -73,7 +76,7 @@ class DemoScreen(Screen[None]):
         yield code
         yield Static("", id="demo-status")
         yield TextArea("", id="demo-output", read_only=True, soft_wrap=True)
-        yield Footer(compact=True)
+        yield TutorFooter()
 
     def on_mount(self) -> None:
         if getattr(self.app, "quiet", False):

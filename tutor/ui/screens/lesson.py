@@ -11,10 +11,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Markdown, OptionList, Static
+from textual.widgets import Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tutor.ui.glyphs import difficulty_stars
+from tutor.ui.widgets.footer import TutorFooter
 from tutor.ui.widgets.questions import QuestionCard, QuestionsPanel
 
 if TYPE_CHECKING:
@@ -56,9 +57,11 @@ class LessonScreen(Screen[None]):
         Binding(
             "tab", "app.focus_next", "Exercises", tooltip="Move between text, questions, exercises"
         ),
-        Binding("d", "demo", "Run demo", tooltip="Run one of the lesson's demos"),
-        Binding("1", "open_exercise(1)", "Exercise 1", tooltip="1-9 open exercises"),
+        Binding("d", "demo", "Demo", tooltip="Run one of the lesson's demos"),
+        Binding("1", "open_exercise(1)", "Open exercise", key_display="1-9",
+                tooltip="1 to 9 open the lesson's first to ninth exercise"),
         *[Binding(str(n), f"open_exercise({n})", show=False) for n in range(2, 10)],
+        Binding("question_mark", "app.help", "Help", show=False),
     ]
 
     def __init__(self, lesson: Lesson, exercises: tuple[Exercise, ...]) -> None:
@@ -75,7 +78,7 @@ class LessonScreen(Screen[None]):
             if self.lesson.questions:
                 yield QuestionsPanel(self.lesson.id, self.lesson.questions, self._answers())
         yield OptionList(*self._options(), id="lesson-exercises")
-        yield Footer(compact=True)
+        yield TutorFooter()
 
     def _options(self) -> list[Option]:
         if not self.exercises:

@@ -11,7 +11,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer, Static, TextArea
+from textual.widgets import ContentSwitcher, Static, TextArea
+
+from tutor.ui.widgets.footer import TutorFooter
 
 
 def unified_diff(yours: str, solution: str) -> str:
@@ -29,6 +31,7 @@ class SolutionScreen(Screen[None]):
     """``d`` switches between side by side and the diff; Escape goes back."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("question_mark", "app.help", "Help", show=False),
         Binding("escape", "back", "Back"),
         Binding("d", "toggle_view", "Diff/side by side"),
         Binding("tab", "app.focus_next", "Other side", show=False),
@@ -48,9 +51,9 @@ class SolutionScreen(Screen[None]):
                 yield self._viewer(self.yours, "yours", "Your code")
                 yield self._viewer(self.solution, "reference", "Solution")
             with VerticalScroll(id="diff"):
-                yield Static(Syntax(self.diff_text, "diff",
-                                    theme="ansi_dark", background_color="default"))
-        yield Footer(compact=True)
+                yield Static(Syntax(self.diff_text, "diff", theme="ansi_dark",
+                                    background_color="default", word_wrap=True))
+        yield TutorFooter()
 
     def _viewer(self, text: str, id: str, title: str) -> TextArea:
         viewer = TextArea.code_editor(
