@@ -1,15 +1,22 @@
 """Snapshots of each main screen at 80x24, blink and animation off (see conftest).
 
 Results views use fixed verdicts so the frames do not depend on timing; the real grader is
-exercised by the pilot tests. Update after an intended change with
+exercised by the pilot tests. Code is shown as plain text, as on a Python without tree-sitter
+(3.15 has no wheel), so every frame is the same on 3.11 to 3.15; one snapshot keeps the syntax
+colours and runs where tree-sitter is installed. Update after an intended change with
 ``pytest tests/ui --snapshot-update`` and review the SVGs.
 """
 
 from __future__ import annotations
 
-from ui_helpers import SIZE, highlight, make_app, open_exercise, settle, wait_until
+import pytest
+from ui_helpers import SIZE, highlight, open_exercise, settle, wait_until
 
+from tutor.ui.app import TutorApp
+from tutor.ui.widgets import code_editor
 from tutor.verdict import Failure, TestResult, Verdict
+
+SYNTAX_COLOURS = code_editor.python_highlighting
 
 RACE_TIMELINE = [  # the shape tutor.interleave reports
     {"thread": "T1", "file": "submission.py", "line": 20, "source": "value = self.value",
@@ -58,6 +65,22 @@ TIMEOUT_VERDICT = Verdict(
 )
 
 
+@pytest.fixture(autouse=True)
+def _plain_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every code view shows plain text, on every Python (see the module's docstring)."""
+    monkeypatch.setattr(code_editor, "python_highlighting", lambda: False)
+
+
+def make_app() -> TutorApp:
+    """The app on the fixture course; the one-time "no syntax highlighting" toast counts as
+    already said, since plain text is this module's choice, not the Python's."""
+    from ui_helpers import make_app as make_fixture_app
+
+    app = make_fixture_app()
+    app._said_once.add("plain-editor")
+    return app
+
+
 async def _settle(pilot) -> None:
     await settle(pilot)
 
@@ -77,6 +100,16 @@ def test_lesson_reader(snap_compare) -> None:
 
 
 def test_exercise_editor(snap_compare) -> None:
+    async def open_it(pilot) -> None:
+        await open_exercise(pilot, "counter-race")
+
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=open_it)
+
+
+@pytest.mark.skipif(not SYNTAX_COLOURS(), reason="tree-sitter is not installed on this Python")
+def test_exercise_editor_with_syntax_colours(snap_compare, monkeypatch) -> None:
+    monkeypatch.setattr(code_editor, "python_highlighting", SYNTAX_COLOURS)
+
     async def open_it(pilot) -> None:
         await open_exercise(pilot, "counter-race")
 
