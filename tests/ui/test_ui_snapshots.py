@@ -2,8 +2,8 @@
 
 Results views use fixed verdicts so the frames do not depend on timing; the real grader is
 exercised by the pilot tests. Code is shown as plain text, as on a Python without tree-sitter
-(3.15 has no wheel), so every frame is the same on 3.11 to 3.15; one snapshot keeps the syntax
-colours and runs where tree-sitter is installed. Update after an intended change with
+(3.15 has no wheel), so every frame is the same on 3.11 to 3.15; the colours themselves are
+checked by test_ui_flows where tree-sitter is installed. Update after an intended change with
 ``pytest tests/ui --snapshot-update`` and review the SVGs.
 """
 
@@ -15,8 +15,6 @@ from ui_helpers import SIZE, highlight, open_exercise, settle, wait_until
 from tutor.ui.app import TutorApp
 from tutor.ui.widgets import code_editor
 from tutor.verdict import Failure, TestResult, Verdict
-
-SYNTAX_COLOURS = code_editor.python_highlighting
 
 RACE_TIMELINE = [  # the shape tutor.interleave reports
     {"thread": "T1", "file": "submission.py", "line": 20, "source": "value = self.value",
@@ -100,16 +98,6 @@ def test_lesson_reader(snap_compare) -> None:
 
 
 def test_exercise_editor(snap_compare) -> None:
-    async def open_it(pilot) -> None:
-        await open_exercise(pilot, "counter-race")
-
-    assert snap_compare(make_app(), terminal_size=SIZE, run_before=open_it)
-
-
-@pytest.mark.skipif(not SYNTAX_COLOURS(), reason="tree-sitter is not installed on this Python")
-def test_exercise_editor_with_syntax_colours(snap_compare, monkeypatch) -> None:
-    monkeypatch.setattr(code_editor, "python_highlighting", SYNTAX_COLOURS)
-
     async def open_it(pilot) -> None:
         await open_exercise(pilot, "counter-race")
 
