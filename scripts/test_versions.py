@@ -104,6 +104,7 @@ PLAN: dict[str, Part] = {
 # instead of being cut off from outside with no summary.
 RUN_BUDGET_S = 28 * 60
 PYTEST_TIMEOUT_S = 15 * 60
+INTERRUPT_GRACE_S = 30.0  # from SIGINT at the limit to SIGKILL: pytest writes its report
 PYTEST_MIN_S = 60  # below this, a version is not started: "no time left" is the clear line
 PIP_TIMEOUT_S = 15 * 60
 
@@ -307,12 +308,23 @@ def run_logged(argv: Sequence[str], timeout_s: float) -> tuple[int, str]:
     lines: list[str] = []
     expired = threading.Event()
 
-    def kill_group() -> None:  # a silent hang prints no line: the timer, not the loop, ends it
-        expired.set()
+    def kill_group() -> None:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
 
-    watchdog = threading.Timer(max(1.0, timeout_s), kill_group)
+    def interrupt() -> None:
+        """A silent hang prints no line: the timer, not the loop, ends it. SIGINT first, as
+        Ctrl-C would: pytest then stops, names the failures so far and writes its report;
+        whatever is still there after INTERRUPT_GRACE_S is killed."""
+        expired.set()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGINT)
+        finisher.start()
+
+    finisher = threading.Timer(INTERRUPT_GRACE_S, kill_group)
+    finisher.daemon = True
+
+    watchdog = threading.Timer(max(1.0, timeout_s), interrupt)
     watchdog.daemon = True
     watchdog.start()
     assert proc.stdout is not None
@@ -328,7 +340,9 @@ def run_logged(argv: Sequence[str], timeout_s: float) -> tuple[int, str]:
         raise
     finally:
         watchdog.cancel()
+        finisher.cancel()
     if expired.is_set():
+        kill_group()  # the interrupted run's leftovers (a hung grading child, a server)
         return -1, "".join(lines) + f"\n(timed out after {timeout_s:.0f} s)\n"
     return status, "".join(lines)
 
