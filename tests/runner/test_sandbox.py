@@ -85,7 +85,10 @@ def test_timeout_kills_the_whole_tree_including_daemons(run_dir: Path) -> None:
     token = f"tutor-test-{uuid.uuid4().hex}"
     code = f"""
 import os, time
+up_r, up_w = os.pipe()
 def sleeper():
+    os.close(up_r)
+    os.write(up_w, b"+")
     os.execlp("{PY}", "{PY}", "-c", "import time; time.sleep(600)", "{token}")
 if os.fork() == 0:             # a setsid'd, double-forked daemon
     os.setsid()
@@ -94,14 +97,18 @@ if os.fork() == 0:             # a setsid'd, double-forked daemon
     os._exit(0)
 if os.fork() == 0:             # a plain child
     sleeper()
+os.close(up_w)
+print("up:", len(os.read(up_r, 1) + os.read(up_r, 1)), flush=True)
 while True:
     time.sleep(0.01)
 """
     started = time.monotonic()
-    result = run_sandboxed([PY, "-c", code], cwd=run_dir, timeout_s=1.5)
+    # The limit only has to outlast the start of three processes on a loaded machine; what
+    # is asserted is that both sleepers were up and none outlived the run.
+    result = run_sandboxed([PY, "-c", code], cwd=run_dir, timeout_s=4)
     assert result.timed_out and result.signal is not None
-    assert time.monotonic() - started < 10
-    assert result.sandbox["stray_processes_killed"] >= 2
+    assert "up: 2" in result.output, result.output
+    assert time.monotonic() - started < 40
     assert _alive_with(token) == []
 
 

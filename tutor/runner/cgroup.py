@@ -98,6 +98,22 @@ class RunCgroup:
         except OSError:
             return set()
 
+    def signal_all(self) -> None:
+        """One round of SIGKILL to every member (``cgroup.kill`` where the kernel has it),
+        without waiting or reaping: the caller still wants its children's statuses."""
+        if self.path is None:
+            return
+        try:
+            _write(os.path.join(self.path, "cgroup.kill"), "1")  # cgroup v2, Linux >= 5.14
+            return
+        except OSError:
+            pass
+        for pid in self.members():
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+
     def kill_all(self, give_up_s: float = 5.0) -> bool:
         """SIGKILL every member (``cgroup.kill`` where the kernel has it) until none is left.
 

@@ -10,6 +10,7 @@ not mix with the learner's output; their file descriptor numbers are given to th
 
 from __future__ import annotations
 
+import io
 import json
 import marshal
 import os
@@ -37,7 +38,9 @@ MESSAGE_CAP = 64 * 1024  # one message from an interactive command, in bytes
 MAX_QUEUED = 1000  # unread messages from an interactive command; more are dropped
 DEFAULT_TIMEOUT_S = 10.0
 _MAX_INPUT = 60 * 1024  # an input is written before the run starts: it must fit a pipe buffer
-_REAPER_GRACE_S = 5.0  # how long past the deadline before we stop trusting the reaper
+# How long past the deadline before we stop trusting the reaper. Generous: ending a fork bomb
+# of a thousand processes on a loaded 2-core machine took the kernel 4 s.
+_REAPER_GRACE_S = 20.0
 _PACKAGE_PARENT = str(Path(__file__).resolve().parents[2])
 _REAPER_BOOT = (
     "import sys; sys.path.insert(0, sys.argv.pop(1)); from tutor.runner.reaper import main; main()"
@@ -511,7 +514,7 @@ class SandboxedProcess:
             readers = dict(pipes.readers)
             if pipes.events_r is not None:
                 readers[pipes.events_r] = ("\0events", CappedBuffer(0))
-            cancelled = _drain(
+            cancelled, abandoned = _drain(
                 self._reaper,
                 readers,
                 self._deadline + max(_REAPER_GRACE_S, self._timeout_s / 2),
@@ -526,8 +529,10 @@ class SandboxedProcess:
                 pipes.control_w = None
             duration = time.monotonic() - self._started
             buffers = {name: buf for name, buf in pipes.readers.values()}
-            result = _result(buffers, duration, cancelled or self._cancelled, self._timeout_s)
-            if result.error is not None:
+            result = _result(
+                buffers, duration, cancelled or self._cancelled, self._timeout_s, abandoned
+            )
+            if result.error is not None or abandoned:
                 # No report: the reaper was killed, so the run's processes were reparented to
                 # init. Find them by their environment instead.
                 swept = sweep_marked(f"TUTOR_RUN_ID={self._run_id}".encode())
@@ -605,8 +610,9 @@ def _drain(
     on_events: Callable[[bytes], None] | None = None,
     events_fd: int | None = None,
     cancelled_flag: Callable[[], bool] = lambda: False,
-) -> bool:
-    """Drain every pipe until all reach EOF; returns True if the run was cancelled."""
+) -> tuple[bool, bool]:
+    """Drain every pipe until all reach EOF; returns whether the run was cancelled and
+    whether the reaper had to be abandoned (still running at ``hard_deadline``)."""
     cancelled = abandoned = False
     reaper_gone_at: float | None = None
     try:
@@ -645,7 +651,7 @@ def _drain(
     except BaseException:
         _signal_reaper(reaper, signal.SIGTERM)  # e.g. Ctrl-C in the tutor: end the run too
         raise
-    return cancelled
+    return cancelled, abandoned
 
 
 def _signal_reaper(reaper: subprocess.Popen, sig: int) -> None:
@@ -690,15 +696,43 @@ def _portable_result(
     )
 
 
+def _reports(data: bytes) -> list[dict[str, Any]]:
+    """The reaper's reports, in order: an interim one once the command starts, a final one."""
+    stream = io.BytesIO(data)
+    found = []
+    while True:
+        try:
+            report = marshal.load(stream)
+        except (EOFError, ValueError, TypeError):
+            return found
+        if isinstance(report, dict):
+            found.append(report)
+
+
 def _result(
-    buffers: dict[str, CappedBuffer], duration: float, cancelled: bool, timeout_s: float
+    buffers: dict[str, CappedBuffer],
+    duration: float,
+    cancelled: bool,
+    timeout_s: float,
+    abandoned: bool = False,
 ) -> RunResult:
     report_buf = buffers.pop("\0report")
     output = buffers.pop("")
-    try:
-        report = marshal.loads(report_buf.data())
-    except (EOFError, ValueError, TypeError):
-        report = {"error": "the sandbox's reaper ended without a report (it was killed)"}
+    reports = _reports(report_buf.data())
+    if reports and not reports[-1].get("interim"):
+        report = reports[-1]
+    else:
+        # No final report: keep what the interim one said about the layers.
+        report = {k: v for r in reports for k, v in r.items() if k != "interim"}
+        if abandoned:
+            # Still running past the deadline and its grace: the run overran its limit (a
+            # starved machine, a fork bomb); the tutor killed it. Not the grader's failure.
+            report["reason"] = "timeout"
+            report["reaper"] = (
+                "no report within its grace after the deadline: the tutor killed the run itself"
+            )
+        else:
+            report["error"] = "the sandbox's reaper ended without a report (it was killed)"
     status = report.get("wait_status")
     exit_code = sig = None
     if status is not None:
