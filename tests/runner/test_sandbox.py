@@ -269,3 +269,29 @@ def test_tcp_connections_are_refused(run_dir: Path) -> None:
         )
         result = run_sandboxed([PY, "-c", code], cwd=run_dir, timeout_s=20)
     assert "refused" in result.output, result.output
+
+
+def test_with_startup_s_the_limit_counts_from_when_the_command_is_up(run_dir: Path) -> None:
+    # Start-up (2 s here) is not the command's time: its 1 s counts from the byte on
+    # $TUTOR_FD_READY. Lower bounds on time only: they hold however loaded the machine is.
+    code = (
+        "import os, time\ntime.sleep(2)\nfd = int(os.environ['TUTOR_FD_READY'])\n"
+        "os.write(fd, b'1')\nprint('up', os.environ['TUTOR_SANDBOX_TIMEOUT'], flush=True)\n"
+        "while True:\n    os.write(fd, b'1')  # later bytes must not move the deadline\n"
+        "    time.sleep(0.01)"
+    )
+    started = time.monotonic()
+    result = run_sandboxed([PY, "-c", code], cwd=run_dir, timeout_s=1, startup_s=30)
+    elapsed = time.monotonic() - started
+    assert result.timed_out and "up 1" in result.output, result.output
+    assert elapsed >= 3.0
+    assert elapsed < 25  # the deadline moved up to "up + 1 s", far from start-up's 30 s
+
+
+def test_with_startup_s_a_command_that_never_says_it_is_up_still_ends(run_dir: Path) -> None:
+    started = time.monotonic()
+    result = run_sandboxed(
+        [PY, "-c", "import time; time.sleep(600)"], cwd=run_dir, timeout_s=1, startup_s=2
+    )
+    assert result.timed_out
+    assert 3.0 <= time.monotonic() - started < 30

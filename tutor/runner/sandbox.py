@@ -150,6 +150,7 @@ def run_sandboxed(
     cancel: threading.Event | None = None,
     landlock: bool = True,
     readable: Sequence[Path] = (),
+    startup_s: float | None = None,
 ) -> RunResult:
     """Run ``argv`` in ``cwd`` in the sandbox; return once every process of the run is gone.
 
@@ -161,6 +162,9 @@ def run_sandboxed(
     of the sandbox whose content comes back in ``RunResult.channels``. ``inputs`` maps a name
     to at most 60 KiB sent through a pipe into it. ``cancel``, when set, stops the run early.
     ``landlock=False`` skips Landlock (for tests of the other defences; never for learners).
+    ``startup_s``: the command's start-up is not counted. It gets ``$TUTOR_FD_READY`` and
+    ``$TUTOR_SANDBOX_TIMEOUT``; ``timeout_s`` counts from the first byte written there, which
+    must come within ``startup_s`` (the whole run never exceeds ``startup_s + timeout_s``).
     Also exported to the command: ``TUTOR_SANDBOX_DEADLINE``, the wall deadline as a
     ``time.monotonic()`` value (the same clock in every process on Linux and macOS).
     On macOS and the BSDs, or with ``TUTOR_SANDBOX_PORTABLE=1``, the weaker portable runner is
@@ -170,14 +174,14 @@ def run_sandboxed(
     if sys.platform == "win32":
         raise OSError("the sandboxed runner needs Linux, macOS or a BSD; Windows is not supported")
     if portable.wanted():
-        return _run_portable(
-            argv, cwd=cwd, timeout_s=timeout_s, env=env, limits=limits, channels=channels,
-            inputs=inputs, output_cap=output_cap, cancel=cancel,
+        return _run_portable(  # no reaper to move the deadline: start-up counts there
+            argv, cwd=cwd, timeout_s=timeout_s + (startup_s or 0.0), env=env, limits=limits,
+            channels=channels, inputs=inputs, output_cap=output_cap, cancel=cancel,
         )  # fmt: skip
     process = start_sandboxed(
         argv, cwd=cwd, timeout_s=timeout_s, env=env, limits=limits, writable=writable,
         channels=channels, inputs=inputs, output_cap=output_cap, landlock=landlock,
-        readable=readable, _threaded=False,
+        readable=readable, startup_s=startup_s, _threaded=False,
     )  # fmt: skip
     return process.wait(cancel=cancel)
 
@@ -234,6 +238,7 @@ class _Pipes:
         self.report_w = -1
         self.control_w: int | None = None
         self.events_r: int | None = None
+        self.ready_r: int | None = None  # the reaper's: the command says when it is up
 
     def _pipe(self) -> tuple[int, int]:
         r, w = os.pipe()
@@ -278,13 +283,23 @@ class _Pipes:
             self.child_ends.append(r2)
             env["TUTOR_FD_CONTROL"] = str(r2)
 
+    def open_ready(self, env: dict[str, str], timeout_s: float) -> None:
+        r, w = self._pipe()
+        self.ready_r = r
+        self.child_ends.append(w)
+        env["TUTOR_FD_READY"] = str(w)
+        env["TUTOR_SANDBOX_TIMEOUT"] = repr(timeout_s)
+
+    def reaper_ends(self) -> list[int]:
+        return [] if self.ready_r is None else [self.ready_r]
+
     def _close(self, fd: int) -> None:
         os.close(fd)
         self.to_close.remove(fd)
 
     def child_ends_closed(self) -> None:
         """Only the sandbox may hold the write ends now, so EOF means every process is gone."""
-        for fd in [self.out_w, self.report_w, *self.child_ends]:
+        for fd in [self.out_w, self.report_w, *self.child_ends, *self.reaper_ends()]:
             if fd in self.to_close:
                 self._close(fd)
 
@@ -308,6 +323,7 @@ def start_sandboxed(
     readable: Sequence[Path] = (),
     messages: bool = False,
     message_cap: int = MESSAGE_CAP,
+    startup_s: float | None = None,
     _threaded: bool = True,
 ) -> SandboxedProcess:
     """Start ``argv`` in the sandbox and return at once (Linux only; same isolation as
@@ -318,12 +334,12 @@ def start_sandboxed(
     one JSON object per line to it: ``SandboxedProcess.receive`` returns them). Nothing the
     command writes there can harm the caller: a line over ``message_cap`` bytes, anything but
     a JSON object, or more than ``MAX_QUEUED`` unread messages is dropped and counted.
-    ``timeout_s`` is the whole session's wall limit.
+    ``timeout_s`` is the whole session's wall limit (``startup_s``: see ``run_sandboxed``).
     """
     if sys.platform == "win32" or portable.wanted():
         raise OSError("start_sandboxed needs the Linux runner (namespaces, reaper, Landlock)")
     started = time.monotonic()
-    deadline = started + timeout_s
+    deadline = started + timeout_s + (startup_s or 0.0)  # the latest; the reaper may move it up
     full_env = scrubbed_env(env)
     full_env["TUTOR_SANDBOX_DEADLINE"] = repr(deadline)
     run_id = f"tutor-run-{os.getpid()}-{time.monotonic_ns()}-{threading.get_ident()}"
@@ -336,6 +352,8 @@ def start_sandboxed(
         pipes.open(
             channels, inputs, {"events": message_cap} if messages else {}, full_env, report=True
         )
+        if startup_s is not None:
+            pipes.open_ready(full_env, timeout_s)
         iso = isolation_plan(argv[0], Path(cwd), writable, readable, limits, root_mount)
         landlock_writable = [str(p) for p in writable] + ["/dev/null", "/dev/shm"]
         if iso["uid"] is not None:
@@ -344,7 +362,9 @@ def start_sandboxed(
             "argv": argv,
             "cwd": str(cwd),
             "env": full_env,
-            "timeout_s": timeout_s,
+            "timeout_s": timeout_s + (startup_s or 0.0),
+            "limit_s": timeout_s,
+            "ready_fd": pipes.ready_r,
             "deadline": deadline,
             "limits": limits.to_json(),
             "writable": landlock_writable,
@@ -363,7 +383,7 @@ def start_sandboxed(
                 stdin=subprocess.DEVNULL,
                 stdout=pipes.out_w,
                 stderr=pipes.out_w,
-                pass_fds=[pipes.report_w, *pipes.child_ends],
+                pass_fds=[pipes.report_w, *pipes.child_ends, *pipes.reaper_ends()],
                 start_new_session=True,
                 close_fds=True,
             )
