@@ -3,7 +3,8 @@
 Every case must end with a non-passing status within a bound on wall time, keep the output
 under the cap, and leave no process behind (the watcher is a subreaper: anything that escaped
 the run would be reparented to it and counted). Cases that must hit the wall limit get 4 s,
-counted once pytest is up; the others get a generous limit, so a loaded machine cannot turn their verdict into a timeout.
+counted once pytest is up; the others get a generous limit, so a loaded machine cannot turn
+their verdict into a timeout.
 """
 
 from __future__ import annotations

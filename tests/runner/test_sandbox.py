@@ -295,3 +295,22 @@ def test_with_startup_s_a_command_that_never_says_it_is_up_still_ends(run_dir: P
     )
     assert result.timed_out
     assert 3.0 <= time.monotonic() - started < 30
+
+
+def test_a_runs_tasks_share_one_cpu_group_of_their_own(run_dir: Path) -> None:
+    # With cgroup v1 (root), a fork bomb's thousand tasks must weigh as one process against
+    # the reaper and the tutor: the run gets a cpu group beside its pids group.
+    from tutor.runner.cgroup import RunCgroup
+
+    probe_group = RunCgroup(8)
+    has_cpu_group = probe_group.cpu_path is not None
+    probe_group.remove()
+    if not has_cpu_group:
+        pytest.skip("no cgroup v1 cpu hierarchy we may use here")
+    code = "print(*[l for l in open('/proc/self/cgroup') if 'cpu' in l.split(':')[1].split(',')])"
+    result = run_sandboxed([PY, "-c", code], cwd=run_dir, timeout_s=20)
+    assert result.exit_code == 0, result.output
+    assert "tutor-run-" in result.output, result.output
+    assert "its own cpu group" in result.sandbox["cgroup"]
+    name = result.output.split("tutor-run-")[1].split()[0]
+    assert not list(Path("/sys/fs/cgroup").glob(f"cpu*/**/tutor-run-{name}"))
