@@ -34,6 +34,9 @@ from tutor.runner.isolation import missing
 from tutor.verdict import Failure, TestResult, Verdict
 
 DEFAULT_TIMEOUT_S = 10.0
+# pytest's own start-up is not the learner's time: the wall limit counts from when the plugin
+# is loaded (before any learner code), and start-up may take this long on a loaded machine.
+STARTUP_S = 30.0
 _PACKAGE_PARENT = str(Path(__file__).resolve().parents[1])
 _RESULTS_CAP = 4 * 1024 * 1024
 _STACKS_CAP = 256 * 1024
@@ -154,6 +157,7 @@ def _run_and_judge(
             channels={"results": _RESULTS_CAP, "stacks": _STACKS_CAP},
             inputs={"key": key},
             cancel=cancel,
+            startup_s=STARTUP_S,
         )
     finally:
         remove_tree(scratch)

@@ -13,6 +13,7 @@ thinned out: those are the moments a learner wants to go back to.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -33,6 +34,7 @@ REASON_TEXT = {
 REASONS = tuple(REASON_TEXT)
 
 MAX_VERSIONS = 200
+PRUNE_EVERY = 10  # saves between two thinnings (the cap itself is kept at every save)
 MAX_AGE = timedelta(days=7)
 KEEP_NEWEST = 20
 # (versions younger than this, keep one per bucket of this size); younger than the first: all.
@@ -138,20 +140,25 @@ class History:
         self.folder = folder
         self._lock = folder / ".lock"
 
-    def _paths(self) -> list[Path]:
-        """The version files, newest first (their names sort by time)."""
-        if not self.folder.is_dir():
+    def _names(self) -> list[str]:
+        """The version files' names, newest first (they sort by time)."""
+        try:
+            names = os.listdir(self.folder)
+        except FileNotFoundError:
             return []
-        return sorted(self.folder.glob("*.py"), key=lambda path: path.name, reverse=True)
+        return sorted((name for name in names if name.endswith(".py")), reverse=True)
 
     def versions(self) -> list[Version]:
         """Every kept version, newest first."""
-        found = (_parse(path) for path in self._paths())
+        found = (_parse(self.folder / name) for name in self._names())
         return [v for v in found if v is not None]
 
     def latest(self) -> Version | None:
-        for path in self._paths():
-            version = _parse(path)
+        return self._latest(self._names())
+
+    def _latest(self, names: list[str]) -> Version | None:
+        for name in names:
+            version = _parse(self.folder / name)
             if version is not None:
                 return version
         return None
@@ -164,7 +171,8 @@ class History:
         payload = data.encode("utf-8") if isinstance(data, str) else data
         sha = text_digest(payload)
         with file_lock(self._lock):
-            latest = self.latest()
+            names = self._names()
+            latest = self._latest(names)
             if latest is not None and latest.sha == sha:
                 return None
             when = now or datetime.now(UTC)
@@ -172,7 +180,8 @@ class History:
                 when = latest.saved_at + timedelta(microseconds=1)  # names stay in order
             path = self.folder / f"{when.strftime(_STAMP_FORMAT)}-{sha}-{reason}.py"
             write_atomic(path, payload, keep_backup=False, durable=False)
-            self._prune(when)
+            if len(names) + 1 > MAX_VERSIONS or len(names) % PRUNE_EVERY == 0:
+                self._prune(when)  # thinning is cheap, but not free: every few saves
         return Version(path, when, sha, reason, len(payload))
 
     def _prune(self, now: datetime) -> None:

@@ -189,6 +189,27 @@ class LearnerState:
 
         self.update(change)
 
+    def record_found_it(self, exercise_id: str, kind: str, steps: int) -> bool:
+        """The learner broke the starter by hand on the scheduler screen ("found it yourself").
+
+        The first time is kept (when, how it broke, in how many steps); True if this was it.
+        """
+        first: list[bool] = []
+
+        def change(data: dict[str, Any]) -> None:
+            entry = self._entry(data, exercise_id)
+            if not isinstance(entry.get("found_it"), dict):
+                entry["found_it"] = {"at": _now(), "kind": kind, "steps": steps}
+                first.append(True)
+
+        self.update(change)
+        return bool(first)
+
+    def found_it_ids(self) -> set[str]:
+        """Exercises whose starter the learner broke by hand (see ``record_found_it``)."""
+        recorded = self.progress_data()["exercises"]
+        return {i for i, entry in recorded.items() if isinstance(entry.get("found_it"), dict)}
+
     def last_verdict(self, exercise_id: str) -> dict[str, Any] | None:
         return self.progress_data()["exercises"].get(exercise_id, {}).get("last_verdict")
 

@@ -85,7 +85,10 @@ def test_timeout_kills_the_whole_tree_including_daemons(run_dir: Path) -> None:
     token = f"tutor-test-{uuid.uuid4().hex}"
     code = f"""
 import os, time
+up_r, up_w = os.pipe()
 def sleeper():
+    os.close(up_r)
+    os.write(up_w, b"+")
     os.execlp("{PY}", "{PY}", "-c", "import time; time.sleep(600)", "{token}")
 if os.fork() == 0:             # a setsid'd, double-forked daemon
     os.setsid()
@@ -94,14 +97,18 @@ if os.fork() == 0:             # a setsid'd, double-forked daemon
     os._exit(0)
 if os.fork() == 0:             # a plain child
     sleeper()
+os.close(up_w)
+print("up:", len(os.read(up_r, 1) + os.read(up_r, 1)), flush=True)
 while True:
     time.sleep(0.01)
 """
     started = time.monotonic()
-    result = run_sandboxed([PY, "-c", code], cwd=run_dir, timeout_s=1.5)
+    # The limit only has to outlast the start of three processes on a loaded machine; what
+    # is asserted is that both sleepers were up and none outlived the run.
+    result = run_sandboxed([PY, "-c", code], cwd=run_dir, timeout_s=4)
     assert result.timed_out and result.signal is not None
-    assert time.monotonic() - started < 10
-    assert result.sandbox["stray_processes_killed"] >= 2
+    assert "up: 2" in result.output, result.output
+    assert time.monotonic() - started < 40
     assert _alive_with(token) == []
 
 
@@ -262,3 +269,48 @@ def test_tcp_connections_are_refused(run_dir: Path) -> None:
         )
         result = run_sandboxed([PY, "-c", code], cwd=run_dir, timeout_s=20)
     assert "refused" in result.output, result.output
+
+
+def test_with_startup_s_the_limit_counts_from_when_the_command_is_up(run_dir: Path) -> None:
+    # Start-up (2 s here) is not the command's time: its 1 s counts from the byte on
+    # $TUTOR_FD_READY. Lower bounds on time only: they hold however loaded the machine is.
+    code = (
+        "import os, time\ntime.sleep(2)\nfd = int(os.environ['TUTOR_FD_READY'])\n"
+        "os.write(fd, b'1')\nprint('up', os.environ['TUTOR_SANDBOX_TIMEOUT'], flush=True)\n"
+        "while True:\n    os.write(fd, b'1')  # later bytes must not move the deadline\n"
+        "    time.sleep(0.01)"
+    )
+    started = time.monotonic()
+    result = run_sandboxed([PY, "-c", code], cwd=run_dir, timeout_s=1, startup_s=30)
+    elapsed = time.monotonic() - started
+    assert result.timed_out and "up 1" in result.output, result.output
+    assert elapsed >= 3.0
+    assert elapsed < 25  # the deadline moved up to "up + 1 s", far from start-up's 30 s
+
+
+def test_with_startup_s_a_command_that_never_says_it_is_up_still_ends(run_dir: Path) -> None:
+    started = time.monotonic()
+    result = run_sandboxed(
+        [PY, "-c", "import time; time.sleep(600)"], cwd=run_dir, timeout_s=1, startup_s=2
+    )
+    assert result.timed_out
+    assert 3.0 <= time.monotonic() - started < 30
+
+
+def test_a_runs_tasks_share_one_cpu_group_of_their_own(run_dir: Path) -> None:
+    # With cgroup v1 (root), a fork bomb's thousand tasks must weigh as one process against
+    # the reaper and the tutor: the run gets a cpu group beside its pids group.
+    from tutor.runner.cgroup import RunCgroup
+
+    probe_group = RunCgroup(8)
+    has_cpu_group = probe_group.cpu_path is not None
+    probe_group.remove()
+    if not has_cpu_group:
+        pytest.skip("no cgroup v1 cpu hierarchy we may use here")
+    code = "print(*[l for l in open('/proc/self/cgroup') if 'cpu' in l.split(':')[1].split(',')])"
+    result = run_sandboxed([PY, "-c", code], cwd=run_dir, timeout_s=20)
+    assert result.exit_code == 0, result.output
+    assert "tutor-run-" in result.output, result.output
+    assert "its own cpu group" in result.sandbox["cgroup"]
+    name = result.output.split("tutor-run-")[1].split()[0]
+    assert not list(Path("/sys/fs/cgroup").glob(f"cpu*/**/tutor-run-{name}"))

@@ -12,6 +12,7 @@ needed (or the schedule is over), so the caller (a UI, a test) stays in control.
 
 from __future__ import annotations
 
+import linecache
 import math
 import os
 import sys
@@ -160,13 +161,30 @@ class Controller:
 
     @property
     def threads(self) -> list[dict]:
-        """Each thread: index, name, state, file, line, source, waiting_for, holds, next."""
+        """Each thread: index, name, state, file, line, source, waiting_for, holds, next.
+
+        After a deadlock, the threads as they stood when it was found (blocked, holding).
+        """
         run = self._run
         if run is None:
             return []
         frames = sys._current_frames()
+        stuck = {}
+        if self.finished and run.failure is not None and run.failure.facts:
+            stuck = {row["thread"]: row for row in run.failure.facts["rows"]}
         out = []
         for t in run.threads:
+            row = stuck.get(t)
+            if row is not None:
+                file, line = row["where"] or ("", 0)
+                out.append({
+                    "index": t.index, "name": t.name, "state": "blocked",
+                    "file": os.path.basename(file), "line": line,
+                    "source": linecache.getline(file, line).strip() if file else "",
+                    "waiting_for": describe(run, row["waits"]),
+                    "holds": [describe(run, lock) for lock in row["held"]], "next": "",
+                })  # fmt: skip
+                continue
             frame = learner_frame(frames.get(t.worker.ident)) if t.status != FINISHED else None
             if t.status == FINISHED:
                 state = "finished"
@@ -181,8 +199,6 @@ class Controller:
                 file, line = frame.f_code.co_filename, frame.f_lineno
             else:
                 file, line = "", 0
-            import linecache
-
             out.append({
                 "index": t.index,
                 "name": t.name,
@@ -202,6 +218,18 @@ class Controller:
         if run is None:
             return []
         return build_timeline(run, [t.name for t in run.threads])
+
+    @property
+    def decisions(self) -> list[int]:
+        """The thread chosen at each decision so far (``step`` arguments that replay them)."""
+        run = self._run
+        return list(run.decisions) if run is not None else []
+
+    @property
+    def state(self):
+        """What ``setup()`` returned for this schedule (None before it ran)."""
+        run = self._run
+        return run.state if run is not None else None
 
     @property
     def schedule(self) -> str:

@@ -58,11 +58,30 @@ def _candidate_parent() -> str | None:
     return None
 
 
+def _cpu_group(name: str) -> str | None:
+    """With cgroup v1, a ``cpu`` group for the run beside its ``pids`` one: the run's tasks,
+    a fork bomb's thousand included, then weigh as one process against the rest of the machine
+    (the reaper and the tutor among them). Under v2 the run's one cgroup already does that."""
+    own = _own_cgroups()
+    if "cpu" not in own:
+        return None
+    parent = os.path.join(_ROOT, "cpu", own["cpu"].lstrip("/"))
+    if not os.path.exists(os.path.join(parent, "cgroup.procs")):
+        parent = os.path.join(_ROOT, "cpu,cpuacct", own["cpu"].lstrip("/"))
+    path = os.path.join(parent, name)
+    try:
+        os.mkdir(path)
+    except OSError:
+        return None
+    return path
+
+
 class RunCgroup:
     """A cgroup of its own for one run; ``path`` is None when none could be made."""
 
     def __init__(self, max_tasks: int | None) -> None:
         self.path: str | None = None
+        self.cpu_path: str | None = None
         self.status = "not used"
         if max_tasks is None:
             return
@@ -84,11 +103,19 @@ class RunCgroup:
             return
         self.path = path
         self.status = f"pids.max={max_tasks} ({path})"
+        self.cpu_path = _cpu_group(os.path.basename(path))
+        if self.cpu_path is not None:
+            self.status += "; its own cpu group"
 
     def join(self) -> None:
         """Move the calling process (and so its future descendants) into the cgroup."""
         if self.path is not None:
             _write(os.path.join(self.path, "cgroup.procs"), "0")
+        if self.cpu_path is not None:
+            try:
+                _write(os.path.join(self.cpu_path, "cgroup.procs"), "0")
+            except OSError:
+                pass  # only fairness is lost
 
     def members(self) -> set[int]:
         if self.path is None:
@@ -97,6 +124,22 @@ class RunCgroup:
             return {int(p) for p in _read(os.path.join(self.path, "cgroup.procs")).split()}
         except OSError:
             return set()
+
+    def signal_all(self) -> None:
+        """One round of SIGKILL to every member (``cgroup.kill`` where the kernel has it),
+        without waiting or reaping: the caller still wants its children's statuses."""
+        if self.path is None:
+            return
+        try:
+            _write(os.path.join(self.path, "cgroup.kill"), "1")  # cgroup v2, Linux >= 5.14
+            return
+        except OSError:
+            pass
+        for pid in self.members():
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
 
     def kill_all(self, give_up_s: float = 5.0) -> bool:
         """SIGKILL every member (``cgroup.kill`` where the kernel has it) until none is left.
@@ -132,6 +175,9 @@ class RunCgroup:
 
     def remove(self) -> str | None:
         """Remove the (empty) cgroup; returns why not when it cannot be removed."""
+        if self.cpu_path is not None:
+            self._remove(self.cpu_path)
+            self.cpu_path = None
         if self.path is None:
             return None
         problem = self._remove(self.path)

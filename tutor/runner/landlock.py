@@ -63,8 +63,10 @@ class _RulesetAttr(ctypes.Structure):
 
 
 class _PathBeneathAttr(ctypes.Structure):
-    _pack_ = 1
-    _layout_ = "ms"  # what _pack_ has always meant; 3.14 warns unless it is said
+    """The kernel's packed 12-byte ``struct landlock_path_beneath_attr``, unpacked: both fields
+    sit at the same offsets (0 and 8) and the kernel reads only those 12 bytes, so no ``_pack_``
+    (which needs ``_layout_`` from 3.14 on, and whose MSVC-only meaning is not the kernel's)."""
+
     _fields_ = [("allowed_access", ctypes.c_uint64), ("parent_fd", ctypes.c_int32)]
 
 

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 _PR_SET_CHILD_SUBREAPER = 36
 _STOP_SIGNALS = {signal.SIGTERM, signal.SIGINT, signal.SIGHUP}
 _SETUP_FAILED = 125
+_GATE_EXIT_S = 10.0  # how long the kernel may take to empty a killed PID namespace
 
 
 def _become_subreaper() -> bool:
@@ -286,6 +287,8 @@ def _run(spec: dict[str, Any], report: dict[str, Any]) -> None:
         os.close(status_r)
         os.close(sync_w)
         os.close(spec["report_fd"])
+        if spec.get("ready_fd") is not None:
+            os.close(spec["ready_fd"])
         _gate(spec, cgroup, status_w, sync_r)
     os.close(status_w)
     os.close(sync_r)
@@ -296,6 +299,10 @@ def _run(spec: dict[str, Any], report: dict[str, Any]) -> None:
     gate_alive = True
     gate_status: int | None = None
     reason = "exited"
+    interim_sent = False
+    ready_fd = spec.get("ready_fd")
+    if ready_fd is not None:
+        os.set_blocking(ready_fd, False)
     while True:
         for pid, status in proctree.reap_children():
             if pid == gate:
@@ -303,6 +310,11 @@ def _run(spec: dict[str, Any], report: dict[str, Any]) -> None:
             elif pid == watch.child and watch.status is None:
                 watch.status = status  # the init was killed; its command came to us
         watch.read_lines()
+        if not interim_sent and "landlock" in watch.info:
+            # The command is about to exec: say which layers hold now, in case this process
+            # is starved or killed before its final report (the tutor keeps the last one).
+            os.write(spec["report_fd"], marshal.dumps({"interim": True, **_layers(watch)}))
+            interim_sent = True
         if watch.status is not None:
             break
         if not gate_alive:
@@ -311,24 +323,37 @@ def _run(spec: dict[str, Any], report: dict[str, Any]) -> None:
             waiting_for = watch.init if watch.pid_namespace else watch.child
             if waiting_for is None or not _alive(waiting_for):
                 break
+        if ready_fd is not None and _ready(ready_fd):
+            # The command is up: its limit counts from now. Only the first byte counts; the
+            # pipe stays open (unread), so a later write neither fails nor moves anything.
+            ready_fd = None
+            spec["deadline"] = min(spec["deadline"], time.monotonic() + spec["limit_s"])
+            report["ready_s_before_deadline"] = round(spec["deadline"] - time.monotonic(), 3)
         remaining = spec["deadline"] - time.monotonic()
         if remaining <= 0:
             reason = "timeout"
             break
-        got = signal.sigtimedwait({signal.SIGCHLD, *_STOP_SIGNALS}, min(remaining, 0.5))
+        poll = 0.05 if ready_fd is not None else 0.5  # the start is noticed within 50 ms
+        got = signal.sigtimedwait({signal.SIGCHLD, *_STOP_SIGNALS}, min(remaining, poll))
         if got is not None and got.si_signo in _STOP_SIGNALS:
             reason = "cancelled"
             break
     report["ended_s_after_deadline"] = round(time.monotonic() - spec["deadline"], 3)
     # Only the learner's code can end the gate or the init before the loop does.
     watch.read_lines()
+    init_reaped = "init_status" in watch.info
     init_status = int(watch.info.pop("init_status", 0))
     middle_killed = os.WIFSIGNALED(init_status) or (
         gate_status is not None and os.WIFSIGNALED(gate_status)
     )
-    strays = proctree.descendants(os.getpid()) - {gate, watch.init or -1}
-    if watch.init is not None:
-        proctree.kill_now(watch.init)  # PID 1 gone: the kernel kills the rest of its namespace
+    # Stop the run before looking at it: a fork bomb's thousand runnable processes leave this
+    # process a sliver of the CPU, and a /proc scan while they run took longer than the
+    # tutor's patience (seen as uid 65534 on a loaded 2-core machine).
+    _stop(watch, cgroup, init_reaped=init_reaped)
+    if gate_alive:
+        reaped_gate = _wait_for(gate, _GATE_EXIT_S)
+        if reaped_gate is not None:
+            gate_status = reaped_gate
     killed, reaped = proctree.kill_descendants(cgroup.members())
     for pid, status in reaped:
         if pid == watch.child and watch.status is None:
@@ -355,14 +380,63 @@ def _run(spec: dict[str, Any], report: dict[str, Any]) -> None:
         child_pid=watch.child,
         wait_status=watch.status,
         middle_killed=middle_killed,
-        stray_processes_killed=max(killed, len(strays - {watch.child or -1})),
-        namespaces=watch.namespaces(),
+        stray_processes_killed=killed,
+        **_layers(watch),
+    )
+
+
+def _layers(watch: _Watch) -> dict[str, Any]:
+    """What the run's processes reported about their isolation."""
+    return {
+        "namespaces": watch.namespaces(),
         **{
             k: v
             for k, v in watch.info.items()
             if k not in ("userns", "init_status") and not k.startswith("ns.")
         },
-    )
+    }
+
+
+def _ready(fd: int) -> bool:
+    """True once the command wrote to its ready pipe (or closed it without writing: then its
+    limit counts from now too)."""
+    try:
+        os.read(fd, 1)
+    except BlockingIOError:
+        return False
+    return True
+
+
+def _stop(watch: _Watch, cgroup: RunCgroup, *, init_reaped: bool) -> None:
+    """SIGKILL the run without scanning /proc: its init (the kernel then kills everything in
+    its PID namespace), else the command's process group; and the cgroup's members. Pids
+    already reaped are left alone (they may be someone else's now)."""
+    if watch.init is not None and not init_reaped:
+        proctree.kill_now(watch.init)
+    if not watch.pid_namespace and watch.child is not None and watch.status is None:
+        try:
+            os.killpg(watch.child, signal.SIGKILL)  # the command called setsid: its group
+        except OSError:
+            pass
+        proctree.kill_now(watch.child)
+    cgroup.signal_all()
+
+
+def _wait_for(pid: int, limit_s: float) -> int | None:
+    """Reap ``pid`` (a child) within ``limit_s``; its wait status, or None. The gate ends
+    once its init has, and an init ends once the kernel has killed its whole namespace."""
+    stop_at = time.monotonic() + limit_s
+    while True:
+        try:
+            done, status = os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            return None
+        if done == pid:
+            return status
+        remaining = stop_at - time.monotonic()
+        if remaining <= 0:
+            return None
+        signal.sigtimedwait({signal.SIGCHLD}, min(remaining, 0.1))
 
 
 def _alive(pid: int) -> bool:

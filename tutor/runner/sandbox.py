@@ -10,6 +10,7 @@ not mix with the learner's output; their file descriptor numbers are given to th
 
 from __future__ import annotations
 
+import io
 import json
 import marshal
 import os
@@ -37,7 +38,9 @@ MESSAGE_CAP = 64 * 1024  # one message from an interactive command, in bytes
 MAX_QUEUED = 1000  # unread messages from an interactive command; more are dropped
 DEFAULT_TIMEOUT_S = 10.0
 _MAX_INPUT = 60 * 1024  # an input is written before the run starts: it must fit a pipe buffer
-_REAPER_GRACE_S = 5.0  # how long past the deadline before we stop trusting the reaper
+# How long past the deadline before we stop trusting the reaper. Generous: ending a fork bomb
+# of a thousand processes on a loaded 2-core machine took the kernel 4 s.
+_REAPER_GRACE_S = 20.0
 _PACKAGE_PARENT = str(Path(__file__).resolve().parents[2])
 _REAPER_BOOT = (
     "import sys; sys.path.insert(0, sys.argv.pop(1)); from tutor.runner.reaper import main; main()"
@@ -147,6 +150,7 @@ def run_sandboxed(
     cancel: threading.Event | None = None,
     landlock: bool = True,
     readable: Sequence[Path] = (),
+    startup_s: float | None = None,
 ) -> RunResult:
     """Run ``argv`` in ``cwd`` in the sandbox; return once every process of the run is gone.
 
@@ -158,6 +162,9 @@ def run_sandboxed(
     of the sandbox whose content comes back in ``RunResult.channels``. ``inputs`` maps a name
     to at most 60 KiB sent through a pipe into it. ``cancel``, when set, stops the run early.
     ``landlock=False`` skips Landlock (for tests of the other defences; never for learners).
+    ``startup_s``: the command's start-up is not counted. It gets ``$TUTOR_FD_READY`` and
+    ``$TUTOR_SANDBOX_TIMEOUT``; ``timeout_s`` counts from the first byte written there, which
+    must come within ``startup_s`` (the whole run never exceeds ``startup_s + timeout_s``).
     Also exported to the command: ``TUTOR_SANDBOX_DEADLINE``, the wall deadline as a
     ``time.monotonic()`` value (the same clock in every process on Linux and macOS).
     On macOS and the BSDs, or with ``TUTOR_SANDBOX_PORTABLE=1``, the weaker portable runner is
@@ -167,14 +174,14 @@ def run_sandboxed(
     if sys.platform == "win32":
         raise OSError("the sandboxed runner needs Linux, macOS or a BSD; Windows is not supported")
     if portable.wanted():
-        return _run_portable(
-            argv, cwd=cwd, timeout_s=timeout_s, env=env, limits=limits, channels=channels,
-            inputs=inputs, output_cap=output_cap, cancel=cancel,
+        return _run_portable(  # no reaper to move the deadline: start-up counts there
+            argv, cwd=cwd, timeout_s=timeout_s + (startup_s or 0.0), env=env, limits=limits,
+            channels=channels, inputs=inputs, output_cap=output_cap, cancel=cancel,
         )  # fmt: skip
     process = start_sandboxed(
         argv, cwd=cwd, timeout_s=timeout_s, env=env, limits=limits, writable=writable,
         channels=channels, inputs=inputs, output_cap=output_cap, landlock=landlock,
-        readable=readable, _threaded=False,
+        readable=readable, startup_s=startup_s, _threaded=False,
     )  # fmt: skip
     return process.wait(cancel=cancel)
 
@@ -231,6 +238,7 @@ class _Pipes:
         self.report_w = -1
         self.control_w: int | None = None
         self.events_r: int | None = None
+        self.ready_r: int | None = None  # the reaper's: the command says when it is up
 
     def _pipe(self) -> tuple[int, int]:
         r, w = os.pipe()
@@ -275,13 +283,23 @@ class _Pipes:
             self.child_ends.append(r2)
             env["TUTOR_FD_CONTROL"] = str(r2)
 
+    def open_ready(self, env: dict[str, str], timeout_s: float) -> None:
+        r, w = self._pipe()
+        self.ready_r = r
+        self.child_ends.append(w)
+        env["TUTOR_FD_READY"] = str(w)
+        env["TUTOR_SANDBOX_TIMEOUT"] = repr(timeout_s)
+
+    def reaper_ends(self) -> list[int]:
+        return [] if self.ready_r is None else [self.ready_r]
+
     def _close(self, fd: int) -> None:
         os.close(fd)
         self.to_close.remove(fd)
 
     def child_ends_closed(self) -> None:
         """Only the sandbox may hold the write ends now, so EOF means every process is gone."""
-        for fd in [self.out_w, self.report_w, *self.child_ends]:
+        for fd in [self.out_w, self.report_w, *self.child_ends, *self.reaper_ends()]:
             if fd in self.to_close:
                 self._close(fd)
 
@@ -305,6 +323,7 @@ def start_sandboxed(
     readable: Sequence[Path] = (),
     messages: bool = False,
     message_cap: int = MESSAGE_CAP,
+    startup_s: float | None = None,
     _threaded: bool = True,
 ) -> SandboxedProcess:
     """Start ``argv`` in the sandbox and return at once (Linux only; same isolation as
@@ -315,12 +334,12 @@ def start_sandboxed(
     one JSON object per line to it: ``SandboxedProcess.receive`` returns them). Nothing the
     command writes there can harm the caller: a line over ``message_cap`` bytes, anything but
     a JSON object, or more than ``MAX_QUEUED`` unread messages is dropped and counted.
-    ``timeout_s`` is the whole session's wall limit.
+    ``timeout_s`` is the whole session's wall limit (``startup_s``: see ``run_sandboxed``).
     """
     if sys.platform == "win32" or portable.wanted():
         raise OSError("start_sandboxed needs the Linux runner (namespaces, reaper, Landlock)")
     started = time.monotonic()
-    deadline = started + timeout_s
+    deadline = started + timeout_s + (startup_s or 0.0)  # the latest; the reaper may move it up
     full_env = scrubbed_env(env)
     full_env["TUTOR_SANDBOX_DEADLINE"] = repr(deadline)
     run_id = f"tutor-run-{os.getpid()}-{time.monotonic_ns()}-{threading.get_ident()}"
@@ -333,6 +352,8 @@ def start_sandboxed(
         pipes.open(
             channels, inputs, {"events": message_cap} if messages else {}, full_env, report=True
         )
+        if startup_s is not None:
+            pipes.open_ready(full_env, timeout_s)
         iso = isolation_plan(argv[0], Path(cwd), writable, readable, limits, root_mount)
         landlock_writable = [str(p) for p in writable] + ["/dev/null", "/dev/shm"]
         if iso["uid"] is not None:
@@ -341,7 +362,9 @@ def start_sandboxed(
             "argv": argv,
             "cwd": str(cwd),
             "env": full_env,
-            "timeout_s": timeout_s,
+            "timeout_s": timeout_s + (startup_s or 0.0),
+            "limit_s": timeout_s,
+            "ready_fd": pipes.ready_r,
             "deadline": deadline,
             "limits": limits.to_json(),
             "writable": landlock_writable,
@@ -360,7 +383,7 @@ def start_sandboxed(
                 stdin=subprocess.DEVNULL,
                 stdout=pipes.out_w,
                 stderr=pipes.out_w,
-                pass_fds=[pipes.report_w, *pipes.child_ends],
+                pass_fds=[pipes.report_w, *pipes.child_ends, *pipes.reaper_ends()],
                 start_new_session=True,
                 close_fds=True,
             )
@@ -511,7 +534,7 @@ class SandboxedProcess:
             readers = dict(pipes.readers)
             if pipes.events_r is not None:
                 readers[pipes.events_r] = ("\0events", CappedBuffer(0))
-            cancelled = _drain(
+            cancelled, abandoned = _drain(
                 self._reaper,
                 readers,
                 self._deadline + max(_REAPER_GRACE_S, self._timeout_s / 2),
@@ -526,8 +549,10 @@ class SandboxedProcess:
                 pipes.control_w = None
             duration = time.monotonic() - self._started
             buffers = {name: buf for name, buf in pipes.readers.values()}
-            result = _result(buffers, duration, cancelled or self._cancelled, self._timeout_s)
-            if result.error is not None:
+            result = _result(
+                buffers, duration, cancelled or self._cancelled, self._timeout_s, abandoned
+            )
+            if result.error is not None or abandoned:
                 # No report: the reaper was killed, so the run's processes were reparented to
                 # init. Find them by their environment instead.
                 swept = sweep_marked(f"TUTOR_RUN_ID={self._run_id}".encode())
@@ -605,8 +630,9 @@ def _drain(
     on_events: Callable[[bytes], None] | None = None,
     events_fd: int | None = None,
     cancelled_flag: Callable[[], bool] = lambda: False,
-) -> bool:
-    """Drain every pipe until all reach EOF; returns True if the run was cancelled."""
+) -> tuple[bool, bool]:
+    """Drain every pipe until all reach EOF; returns whether the run was cancelled and
+    whether the reaper had to be abandoned (still running at ``hard_deadline``)."""
     cancelled = abandoned = False
     reaper_gone_at: float | None = None
     try:
@@ -645,7 +671,7 @@ def _drain(
     except BaseException:
         _signal_reaper(reaper, signal.SIGTERM)  # e.g. Ctrl-C in the tutor: end the run too
         raise
-    return cancelled
+    return cancelled, abandoned
 
 
 def _signal_reaper(reaper: subprocess.Popen, sig: int) -> None:
@@ -690,15 +716,43 @@ def _portable_result(
     )
 
 
+def _reports(data: bytes) -> list[dict[str, Any]]:
+    """The reaper's reports, in order: an interim one once the command starts, a final one."""
+    stream = io.BytesIO(data)
+    found = []
+    while True:
+        try:
+            report = marshal.load(stream)
+        except (EOFError, ValueError, TypeError):
+            return found
+        if isinstance(report, dict):
+            found.append(report)
+
+
 def _result(
-    buffers: dict[str, CappedBuffer], duration: float, cancelled: bool, timeout_s: float
+    buffers: dict[str, CappedBuffer],
+    duration: float,
+    cancelled: bool,
+    timeout_s: float,
+    abandoned: bool = False,
 ) -> RunResult:
     report_buf = buffers.pop("\0report")
     output = buffers.pop("")
-    try:
-        report = marshal.loads(report_buf.data())
-    except (EOFError, ValueError, TypeError):
-        report = {"error": "the sandbox's reaper ended without a report (it was killed)"}
+    reports = _reports(report_buf.data())
+    if reports and not reports[-1].get("interim"):
+        report = reports[-1]
+    else:
+        # No final report: keep what the interim one said about the layers.
+        report = {k: v for r in reports for k, v in r.items() if k != "interim"}
+        if abandoned:
+            # Still running past the deadline and its grace: the run overran its limit (a
+            # starved machine, a fork bomb); the tutor killed it. Not the grader's failure.
+            report["reason"] = "timeout"
+            report["reaper"] = (
+                "no report within its grace after the deadline: the tutor killed the run itself"
+            )
+        else:
+            report["error"] = "the sandbox's reaper ended without a report (it was killed)"
     status = report.get("wait_status")
     exit_code = sig = None
     if status is not None:

@@ -21,6 +21,7 @@ from tutor.ui.widgets.footer import TutorFooter
 if TYPE_CHECKING:
     from tutor.course import Course, Exercise, Lesson
 
+FOUND_MARK = "⚑"
 LESSON_PREFIX = "lesson:"
 EXERCISE_PREFIX = "exercise:"
 
@@ -32,9 +33,10 @@ def fit(text: str, width: int) -> str:
     return text[: max(0, width - 1)] + "…"
 
 
-def exercise_row(exercise: Exercise, status: str | None, width: int) -> Text:
-    """``  ○ Title…  kind  ★☆☆ status``: the title takes the room the row has."""
-    fixed = 4 + 1 + 12 + 4 + 10 + 4  # indent+mark, gaps, kind, stars, status, list margins
+def exercise_row(exercise: Exercise, status: str | None, width: int, found: bool = False) -> Text:
+    """``  ○ Title…  kind  ★☆☆ status ⚑``: the title takes the room the row has; the flag
+    marks a starter the learner broke by hand on the scheduler screen."""
+    fixed = 4 + 1 + 12 + 4 + 10 + 4 + 2  # indent+mark, gaps, kind, stars, status, margins, flag
     title_width = max(12, width - fixed)
     row = Text("  ")
     row.append(STATUS_MARK.get(status or "", " "), style=STATUS_STYLE.get(status or "", ""))
@@ -42,6 +44,8 @@ def exercise_row(exercise: Exercise, status: str | None, width: int) -> Text:
     row.append(fit(exercise.kind, 11) + " ", style="italic")
     row.append(f"{difficulty_stars(exercise.difficulty)} ")
     row.append(status or "...", style=STATUS_STYLE.get(status or "", "dim"))
+    if found:
+        row.append(f" {FOUND_MARK}", style="bold yellow")
     return row
 
 
@@ -59,6 +63,7 @@ class CourseMapScreen(Screen[None]):
         self.statuses: dict[str, str] = {}
         self.questions_right: dict[str, int] = {}
         self.continue_id: str | None = None
+        self.found: set[str] = set()  # starters the learner broke by hand (scheduler screen)
 
     @property
     def course(self) -> Course:
@@ -114,7 +119,7 @@ class CourseMapScreen(Screen[None]):
     def _exercise_row(self, exercise: Exercise) -> Text:
         status = self.statuses.get(exercise.id)
         width = self.size.width or self.app.size.width or 80
-        return exercise_row(exercise, status, width)
+        return exercise_row(exercise, status, width, found=exercise.id in self.found)
 
     def on_resize(self) -> None:
         option_list = self.query_one("#map-list", OptionList)
@@ -134,6 +139,8 @@ class CourseMapScreen(Screen[None]):
         a lesson or an exercise keeps it where the learner left it instead.
         """
         self.statuses = dict(statuses)
+        if getattr(self.app, "state_ready", False):
+            self.found = self.app.state.found_it_ids()  # type: ignore[attr-defined]
         option_list = self.query_one("#map-list", OptionList)
         for exercise in self.course.exercises:
             option_list.replace_option_prompt(

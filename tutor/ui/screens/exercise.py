@@ -58,6 +58,8 @@ class ExerciseScreen(exercise_actions.ExerciseActions, TutorScreen[None]):
                 tooltip="The failing interleaving on the whole screen"),
         Binding("f4", "solution", "Solution", show=False,
                 tooltip="The reference solution next to your code (after a pass)"),
+        Binding("f10", "play", "Scheduler", show=False,
+                tooltip="Be the scheduler: step the threads of a test by hand"),
         Binding("ctrl+s", "save", "Save", show=False, tooltip="Save now (saving is automatic)"),
         Binding("ctrl+o", "external_editor", "Open in $EDITOR", show=False,
                 tooltip="Edit the file in $VISUAL or $EDITOR, then reload it"),
@@ -207,6 +209,10 @@ class ExerciseScreen(exercise_actions.ExerciseActions, TutorScreen[None]):
         self.editor.set_marks(marks)
         if marks:
             self.editor.show_line(error_line or next(iter(marks)))
+
+    def show_line(self, line: int) -> None:
+        """Show a 1-based line of the learner's file (the scheduler screen's ``e``)."""
+        self.editor.show_line(line)
 
     # -- the timeline ----------------------------------------------------------------------
 

@@ -27,6 +27,7 @@ SCREEN_NAMES = {
     "lesson": "Lesson",
     "exercise": "Exercise",
     "solution": "Solution",
+    "play": "Scheduler",
     "history": "History",
     "timeline-view": "Timeline",
     "demo": "Demo",
