@@ -165,9 +165,11 @@ class _GcFrozen:
     The search allocates many small objects (the reduction's tree, vector clocks, footprints),
     so the collector runs often; each full pass would traverse the whole heap of the process
     (pytest, the test module, the learner's imports) again. ``gc.freeze`` moves what exists
-    now into a generation the collector skips, ``gc.unfreeze`` puts it back afterwards: which
-    objects get collected, and when garbage made during the search is found, do not change;
-    only cycles that were already garbage before the call wait until it returns.
+    now into a generation the collector skips, ``gc.unfreeze`` puts it back afterwards.
+    Garbage made of objects created during the search is found as before; a reference cycle
+    among objects that existed before the call (garbage already, or made garbage by the
+    search) waits until the call returns. Nothing else changes: objects without cycles go
+    when their last reference does, as always.
     """
 
     def __enter__(self):
