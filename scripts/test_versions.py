@@ -26,6 +26,7 @@ starts other Pythons itself can leave that to the run.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import glob
 import os
 import re
@@ -37,6 +38,7 @@ import subprocess
 import sys
 import sysconfig
 import tempfile
+import threading
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
@@ -66,30 +68,44 @@ WHOLE_SUITE = ("tests",)
 
 @dataclass(frozen=True)
 class Part:
-    """What one version runs: test paths, and optionally one shard of the course's grading
-    cases (``TUTOR_TEST_SHARD``, see tests/conftest.py)."""
+    """What one version runs: test paths, tests left out (node ids), and one shard of the
+    course's grading cases (``TUTOR_TEST_SHARD``, see tests/conftest.py)."""
 
     paths: tuple[str, ...]
     shard: str | None = None
+    deselect: tuple[str, ...] = ()
 
 
-# The whole suite (UI snapshots and flows, instructor tools, lint, ...) runs on the oldest
-# supported version and on the newest (3.15: also the one without tree-sitter wheels, so the
-# editor's plain-text path). 3.14, what most learners have, runs the version-sensitive part and
-# the app's tests (asyncio changed in 3.14). 3.12 and 3.13 run the version-sensitive part with
-# the course's grading cases split between them (each case once across the two; `validate` of
-# the whole course still runs on both, in tests/runner). This keeps CI inside its 30 minutes on
-# 2 cores; the README has the measured times.
-WITH_UI = (*(p for p in VERSION_SENSITIVE if not p.startswith("tests/ui/")), "tests/ui")
+# Tests that exercise nothing version-specific beyond what the rest of the part covers, and
+# cost a minute or more each: they run once, with the whole suite.
+ONCE = (
+    "tests/runner/test_unprivileged.py",  # the hostile suites again, as an unprivileged user
+)
+# Where the whole suite and the app's tests run: the oldest version (the machine's own, with
+# tree-sitter) and the newest (no tree-sitter wheels: the editor's plain-text path; asyncio and
+# the scheduler screen on the newest interpreter). 3.12-3.14 run the version-sensitive part.
+# The course's grading cases (every starter, solution and wrong fix through the real grader:
+# the suite's most expensive part) are split five ways, one shard per version, so together the
+# versions run each case once; `validate` end to end runs on every version
+# (tests/runner/test_builtin_course.py). This keeps CI inside its 30 minutes on 2 cores; the
+# README has the measured times.
+WITH_APP = (*(p for p in VERSION_SENSITIVE if not p.startswith("tests/ui/")), "tests/ui",
+            "tests/play")
 PLAN: dict[str, Part] = {
-    "3.11": Part(WHOLE_SUITE),
-    "3.12": Part(VERSION_SENSITIVE, shard="0/2"),
-    "3.13": Part(VERSION_SENSITIVE, shard="1/2"),
-    "3.14": Part(WITH_UI),
-    "3.15": Part(WHOLE_SUITE),
+    "3.11": Part(WHOLE_SUITE, shard="0/5"),
+    "3.12": Part(VERSION_SENSITIVE, shard="1/5", deselect=ONCE),
+    "3.13": Part(VERSION_SENSITIVE, shard="2/5", deselect=ONCE),
+    "3.14": Part(VERSION_SENSITIVE, shard="3/5", deselect=ONCE),
+    "3.15": Part(WITH_APP, shard="4/5", deselect=ONCE),
 }
 
-PYTEST_TIMEOUT_S = 40 * 60  # one version: 4-5 min idle; a hang must not eat all of CI
+# The whole run must end inside CI's 30 minutes: each version's pytest gets what is left of
+# this budget (at most PYTEST_TIMEOUT_S), so a hang fails the run with a clear line in time
+# instead of being cut off from outside with no summary.
+RUN_BUDGET_S = 28 * 60
+PYTEST_TIMEOUT_S = 15 * 60
+INTERRUPT_GRACE_S = 30.0  # from SIGINT at the limit to SIGKILL: pytest writes its report
+PYTEST_MIN_S = 60  # below this, a version is not started: "no time left" is the clear line
 PIP_TIMEOUT_S = 15 * 60
 
 
@@ -290,24 +306,45 @@ def run_logged(argv: Sequence[str], timeout_s: float) -> tuple[int, str]:
         start_new_session=True,
     )
     lines: list[str] = []
-    deadline = time.monotonic() + timeout_s
+    expired = threading.Event()
+
+    def kill_group() -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+
+    def interrupt() -> None:
+        """A silent hang prints no line: the timer, not the loop, ends it. SIGINT first, as
+        Ctrl-C would: pytest then stops, names the failures so far and writes its report;
+        whatever is still there after INTERRUPT_GRACE_S is killed."""
+        expired.set()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGINT)
+        finisher.start()
+
+    finisher = threading.Timer(INTERRUPT_GRACE_S, kill_group)
+    finisher.daemon = True
+
+    watchdog = threading.Timer(max(1.0, timeout_s), interrupt)
+    watchdog.daemon = True
+    watchdog.start()
     assert proc.stdout is not None
     try:
         for line in proc.stdout:
             sys.stdout.write(line)
             sys.stdout.flush()
             lines.append(line)
-            if time.monotonic() > deadline:
-                raise subprocess.TimeoutExpired(argv, timeout_s)
-        return proc.wait(timeout=max(1.0, deadline - time.monotonic())), "".join(lines)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
-        return -1, "".join(lines) + f"\n(timed out after {timeout_s:.0f} s)\n"
+        status = proc.wait()
     except BaseException:  # interrupted (Ctrl-C, SIGTERM): take the whole group down with us
-        os.killpg(proc.pid, signal.SIGKILL)
+        kill_group()
         proc.wait()
         raise
+    finally:
+        watchdog.cancel()
+        finisher.cancel()
+    if expired.is_set():
+        kill_group()  # the interrupted run's leftovers (a hung grading child, a server)
+        return -1, "".join(lines) + f"\n(timed out after {timeout_s:.0f} s)\n"
+    return status, "".join(lines)
 
 
 def venv_dir(version: str) -> Path:
@@ -364,6 +401,17 @@ def junit_counts(path: Path) -> dict[str, int]:
     }
 
 
+_run_deadline: float | None = None  # monotonic; None: no overall budget (--no-budget)
+
+
+def pytest_limit() -> float:
+    """Seconds one version's pytest may take: at most PYTEST_TIMEOUT_S, and never past the
+    whole run's deadline."""
+    if _run_deadline is None:
+        return float(PYTEST_TIMEOUT_S)
+    return min(float(PYTEST_TIMEOUT_S), _run_deadline - time.monotonic())
+
+
 def run_suite(
     interpreter: Interpreter, part: Part, root: SidRoot, extra: Sequence[str]
 ) -> tuple[dict[str, int], str]:
@@ -381,16 +429,20 @@ def run_suite(
         "-p",
         "no:cacheprovider",
         f"--junitxml={report}",
+        *(f"--deselect={node}" for node in part.deselect),
         *extra,
         *part.paths,
     ]
     os.environ.pop("TUTOR_TEST_SHARD", None)
     if part.shard:
         os.environ["TUTOR_TEST_SHARD"] = part.shard
-    status, _ = run_logged(in_place(interpreter, command, root), PYTEST_TIMEOUT_S)
+    limit = pytest_limit()
+    if limit < PYTEST_MIN_S:
+        return {}, f"not run: the run's {RUN_BUDGET_S // 60} min budget is spent"
+    status, _ = run_logged(in_place(interpreter, command, root), limit)
     counts = junit_counts(report) if report.exists() else {}
     if status == -1:
-        return counts, f"pytest timed out after {PYTEST_TIMEOUT_S // 60} min"
+        return counts, f"pytest timed out after {limit / 60:.1f} min (the run's budget)"
     if status == 5:
         return counts, "pytest collected no tests"
     if not counts:
@@ -452,11 +504,20 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         help="run the whole suite on every version, not just its part of the plan",
     )
     parser.add_argument(
+        "--no-budget",
+        action="store_true",
+        help=f"no overall time limit (CI's run stops each version's pytest when its "
+        f"{RUN_BUDGET_S // 60} min are spent; each version gets at most "
+        f"{PYTEST_TIMEOUT_S // 60} min either way)",
+    )
+    parser.add_argument(
         "pytest_args",
         nargs="*",
         help="extra pytest arguments, after `--` (e.g. -- -x -k interleave)",
     )
     args = parser.parse_args(argv)
+    if args.whole_suite:
+        args.no_budget = True  # the whole suite five times is for a developer, not for CI
     wanted = [v.strip() for v in args.versions.split(",") if v.strip()]
     unknown = [v for v in wanted if v not in VERSIONS]
     if unknown or not wanted:
@@ -516,6 +577,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ["TUTOR_CI_VERSIONS"] = ",".join(args.wanted)
     root = SidRoot(args.root.resolve() if args.root else None)
     started = time.monotonic()
+    global _run_deadline
+    _run_deadline = None if args.no_budget else started + RUN_BUDGET_S
     outcomes: list[Outcome] = []
     try:
         for version in args.wanted:

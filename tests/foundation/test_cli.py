@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import run_cli
+from foundation_helpers import run_cli
 
 from tutor import __version__
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import EXERCISE_TOML, write_course
+from foundation_helpers import EXERCISE_TOML, write_course
 
 from tutor.course import KINDS, CourseError, find_defects, load_course
 

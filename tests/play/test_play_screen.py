@@ -125,3 +125,16 @@ async def test_with_file_the_line_is_named_and_progress_is_left_alone(
         assert LearnerState(course).found_it_ids() == set()  # --file: nothing recorded
         await pilot.press("e")
         await wait_for(pilot, lambda: isinstance(app.screen, CourseMapScreen), "the map")
+
+
+async def test_a_long_title_stays_on_its_line_cut_with_an_ellipsis(course: Course) -> None:
+    exercise = course.exercise("hit-counter")  # its test's name does not fit next to the title
+    app = PlayApp(course, exercise.id, LearnerState(course).working_copy(exercise.id))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, PlayScreen), "the play screen")
+        screen = app.screen
+        await wait_for(pilot, settled(screen, 0), "the first state")
+        await pilot.pause()
+        first, second = [strip.text for strip in screen._compositor.render_strips()][:2]
+        assert first.startswith(" Scheduler · A hit counter") and first.rstrip().endswith("…")
+        assert "T1" in second, "the thread cards come right under the one-line title"

@@ -6,6 +6,7 @@ import asyncio
 import os
 import time
 
+import pytest
 from textual.widgets import Markdown, OptionList, Static, TextArea
 from ui_helpers import (
     FIXTURE_COURSE,
@@ -27,6 +28,7 @@ from tutor.ui.screens.help import HelpScreen
 from tutor.ui.screens.history import HistoryScreen
 from tutor.ui.screens.lesson import LessonScreen
 from tutor.ui.screens.solution import SolutionScreen
+from tutor.ui.widgets.code_editor import python_highlighting
 from tutor.ui.working_copy import AUTOSAVE_DELAY_S
 
 
@@ -345,6 +347,21 @@ async def test_without_tree_sitter_the_editor_shows_plain_text_and_says_so_once(
         await open_exercise(pilot, "transfer-deadlock")
         await pilot.pause()
         assert len([m for m in said if "No syntax highlighting" in m]) == 1, "said once only"
+
+
+@pytest.mark.skipif(not python_highlighting(), reason="tree-sitter is not installed here")
+async def test_with_tree_sitter_the_editor_colours_python() -> None:
+    """The snapshots show plain text on every Python; this is where the colours are checked."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_exercise(pilot, "counter-race")
+        editor = screen.query_one("#editor", TextArea)
+        assert editor.language == "python"
+        rows = [editor.render_line(y) for y in range(editor.size.height)]
+        (row,) = [strip for strip in rows if "import contextlib" in strip.text]
+        colours = {segment.style.color for segment in row
+                   if segment.text.strip() in ("import", "contextlib") and segment.style}
+        assert len(colours) == 2, f"the keyword and the name share a colour: {colours}"
 
 
 async def test_the_command_palette_finds_an_exercise_by_name() -> None:

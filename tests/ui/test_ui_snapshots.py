@@ -1,14 +1,19 @@
 """Snapshots of each main screen at 80x24, blink and animation off (see conftest).
 
 Results views use fixed verdicts so the frames do not depend on timing; the real grader is
-exercised by the pilot tests. Update after an intended change with
+exercised by the pilot tests. Code is shown as plain text, as on a Python without tree-sitter
+(3.15 has no wheel), so every frame is the same on 3.11 to 3.15; the colours themselves are
+checked by test_ui_flows where tree-sitter is installed. Update after an intended change with
 ``pytest tests/ui --snapshot-update`` and review the SVGs.
 """
 
 from __future__ import annotations
 
-from ui_helpers import SIZE, highlight, make_app, open_exercise, settle, wait_until
+import pytest
+from ui_helpers import SIZE, highlight, open_exercise, settle, wait_until
 
+from tutor.ui.app import TutorApp
+from tutor.ui.widgets import code_editor
 from tutor.verdict import Failure, TestResult, Verdict
 
 RACE_TIMELINE = [  # the shape tutor.interleave reports
@@ -56,6 +61,22 @@ TIMEOUT_VERDICT = Verdict(
         ),
     ),
 )
+
+
+@pytest.fixture(autouse=True)
+def _plain_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every code view shows plain text, on every Python (see the module's docstring)."""
+    monkeypatch.setattr(code_editor, "python_highlighting", lambda: False)
+
+
+def make_app() -> TutorApp:
+    """The app on the fixture course; the one-time "no syntax highlighting" toast counts as
+    already said, since plain text is this module's choice, not the Python's."""
+    from ui_helpers import make_app as make_fixture_app
+
+    app = make_fixture_app()
+    app._said_once.add("plain-editor")
+    return app
 
 
 async def _settle(pilot) -> None:

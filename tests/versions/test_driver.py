@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sys
+import time
 from pathlib import Path
 from types import ModuleType
 
@@ -105,3 +106,24 @@ def test_a_version_nowhere_on_the_machine_is_one_line_saying_where_it_looked(
     assert problem == (
         f"not found in PATH and {tmp_path / 'pyenv'}/versions: install it (pyenv install 3.12)"
     )
+
+
+def test_a_silent_hang_is_ended_at_its_limit(driver: ModuleType) -> None:
+    """A pytest that hangs prints nothing: the limit must still end it (and its children)."""
+    began = time.monotonic()
+    status, output = driver.run_logged(
+        [sys.executable, "-c", "import subprocess, sys, time; "
+         "subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)']); time.sleep(60)"],
+        2.0,
+    )
+    assert status == -1 and "timed out after 2 s" in output
+    assert time.monotonic() - began < 30
+
+
+def test_each_version_gets_what_is_left_of_the_run_budget(
+    driver: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(driver, "_run_deadline", None)
+    assert driver.pytest_limit() == driver.PYTEST_TIMEOUT_S
+    monkeypatch.setattr(driver, "_run_deadline", time.monotonic() + 120)
+    assert 100 < driver.pytest_limit() <= 120

@@ -18,6 +18,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
+from tutor.ui.widgets import code_editor
 from tutor.ui.widgets.footer import TutorFooter
 
 if TYPE_CHECKING:
@@ -71,7 +72,7 @@ class DemoScreen(Screen[None]):
                      classes="title-bar")
         code = TextArea.code_editor(self.demo.code, id="demo-code", read_only=True,
                                     show_cursor=False, soft_wrap=True)
-        if "python" in code.available_languages:
+        if code_editor.python_highlighting():
             code.language = "python"
         yield code
         yield Static("", id="demo-status")

@@ -214,16 +214,6 @@ class ExerciseScreen(exercise_actions.ExerciseActions, TutorScreen[None]):
         """Show a 1-based line of the learner's file (the scheduler screen's ``e``)."""
         self.editor.show_line(line)
 
-    def action_play(self) -> None:
-        """Open the scheduler screen on the working copy (``tutor.ui.screens.play``)."""
-        from tutor.ui.screens.play import PlayScreen
-
-        self.save_now()
-        strict = self.tutor.state.course.strict
-        path = self.tutor.state.working_copy(self.exercise.id)
-        screen = PlayScreen(self.exercise, path, strict=strict)
-        self.app.push_screen(screen, lambda line: line is not None and self.show_line(line))
-
     # -- the timeline ----------------------------------------------------------------------
 
     def action_step(self, delta: int) -> None:

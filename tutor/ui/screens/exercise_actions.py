@@ -63,6 +63,7 @@ class ExerciseActions:
         def save_now(self) -> bool: ...
         def dismiss(self, result: Any = None) -> Any: ...
         def _show_mode(self) -> None: ...
+        def show_line(self, line: int) -> None: ...
 
     def action_back(self) -> None:
         """Escape: from the editor, leave it (to the results or the task); else go back."""
@@ -173,6 +174,16 @@ class ExerciseActions:
 
         solution = self.exercise.solution_path.read_text(encoding="utf-8")
         self.app.push_screen(SolutionScreen(self.exercise.title, self.editor.text, solution))
+
+    def action_play(self) -> None:
+        """Open the scheduler screen on the working copy (``tutor.ui.screens.play``)."""
+        from tutor.ui.screens.play import PlayScreen
+
+        self.save_now()
+        strict = self.tutor.state.course.strict
+        path = self.tutor.state.working_copy(self.exercise.id)
+        screen = PlayScreen(self.exercise, path, strict=strict)
+        self.app.push_screen(screen, lambda line: line is not None and self.show_line(line))
 
     def action_external_editor(self) -> None:
         command = os.environ.get("VISUAL") or os.environ.get("EDITOR")

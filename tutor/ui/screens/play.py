@@ -30,6 +30,7 @@ from tutor.ui.widgets.play_outcome import OutcomePanel, ending_text, plan_text, 
 from tutor.ui.widgets.play_shared import SharedState
 from tutor.ui.widgets.play_threads import ThreadColumns
 from tutor.ui.widgets.play_timeline import PlayTimeline
+from tutor.ui.widgets.title_bar import PlayTitle
 
 if TYPE_CHECKING:
     from tutor.course import Exercise
@@ -80,7 +81,7 @@ class PlayScreen(Screen["int | None"]):
         self._jump_shown = False
 
     def compose(self) -> ComposeResult:
-        yield Static(self._title(), id="play-title", classes="title-bar")
+        yield PlayTitle(self.exercise.title, id="play-title")
         yield ThreadColumns(id="play-threads")
         with Horizontal(id="play-middle"):
             yield PlayTimeline(id="play-timeline")
@@ -88,10 +89,6 @@ class PlayScreen(Screen["int | None"]):
         yield OutcomePanel(Text("Starting the scenario in the sandbox..."), id="play-outcome")
         yield Static("", id="play-status")
         yield Footer(compact=True)
-
-    def _title(self) -> Text:
-        test = f" · {self.session.scenario.test}" if self.session is not None else ""
-        return Text.assemble(("Scheduler · ", "bold"), self.exercise.title, (test, "dim"))
 
     def on_mount(self) -> None:
         self._serve()
@@ -136,7 +133,8 @@ class PlayScreen(Screen["int | None"]):
     def _answered(self, message: Answered) -> None:
         self.pending = max(0, self.pending - 1)
         result, op = message.result, message.request[0]
-        self.query_one("#play-title", Static).update(self._title(), layout=False)
+        if self.session is not None:
+            self.query_one(PlayTitle).test = self.session.scenario.test
         if isinstance(result, State):
             self._show_state(result, message.decisions, message.found,
                              fresh=op in ("start", "undo", "restart"))  # fmt: skip

@@ -13,6 +13,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Static, TextArea
 
+from tutor.ui.widgets import code_editor
 from tutor.ui.widgets.footer import TutorFooter
 
 
@@ -59,7 +60,7 @@ class SolutionScreen(Screen[None]):
         viewer = TextArea.code_editor(
             text, id=id, read_only=True, show_cursor=False, soft_wrap=True
         )
-        if "python" in viewer.available_languages:
+        if code_editor.python_highlighting():
             viewer.language = "python"
         viewer.border_title = title
         if getattr(self.app, "quiet", False):

@@ -13,7 +13,7 @@ from textual.containers import Horizontal
 from textual.widgets import Static
 
 from tutor.play.messages import State, ThreadView
-from tutor.ui.timeline_model import Step
+from tutor.timeline_model import Step
 
 STATE_STYLE = {"runnable": "green", "blocked": "bold red", "sleeping": "magenta",
                "finished": "dim", "waiting": "yellow"}  # fmt: skip

@@ -3,7 +3,7 @@
 The thread cards above already give each thread a column, so this log keeps one line per step
 (``⇄ 7 T1 L36     ! acquired bank[0].lock``) and uses its width for the source and the event,
 with the values the explorer recorded (``read self.sold → 0``). Lines are shaped by
-``tutor.ui.timeline_model`` (context switches, ``L12``/``tests:14`` locations), as in the
+``tutor.timeline_model`` (context switches, ``L12``/``tests:14`` locations), as in the
 results view's timeline. It shows the newest steps that fit and is repainted in place, never
 re-laid out: every key press repaints it, and a table or a growing scroll area costs a layout
 of the whole screen each time.
@@ -15,7 +15,7 @@ from rich.text import Text
 from textual.widget import Widget
 
 from tutor.play.messages import TimelineStep
-from tutor.ui.timeline_model import steps_from
+from tutor.timeline_model import steps_from
 from tutor.ui.widgets.timeline import NOTE_STYLES, SWITCH_MARK
 
 THREAD_COLOURS = ("cyan", "magenta", "green", "yellow", "blue", "red")

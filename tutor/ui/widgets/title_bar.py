@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual.reactive import reactive
 from textual.widgets import Static
 
 from tutor.course import Exercise
@@ -35,3 +36,29 @@ class ExerciseTitle(Static):
 
     def on_resize(self) -> None:
         self.show_status(self.status)
+
+
+class PlayTitle(Static):
+    """``Scheduler · title · test`` on one line at any width: the end is cut with an ellipsis
+    (a test's name is often longer than the room left by the title)."""
+
+    DEFAULT_CSS = """
+    PlayTitle { height: 1; padding: 0 1; background: $panel; color: $foreground; }
+    """
+    test: reactive[str] = reactive("")
+
+    def __init__(self, exercise_title: str, *, id: str | None = None) -> None:
+        super().__init__("", id=id)
+        self.exercise_title = exercise_title
+
+    def watch_test(self) -> None:
+        self._show()
+
+    def on_resize(self) -> None:
+        self._show()
+
+    def _show(self) -> None:
+        test = f" · {self.test}" if self.test else ""
+        title = Text.assemble(("Scheduler · ", "bold"), self.exercise_title, (test, "dim"))
+        title.truncate(max(1, self.content_size.width or 78), overflow="ellipsis")
+        self.update(title, layout=False)
