@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tutor.runner import portable, proctree
+from tutor.runner import cgroup, portable, proctree
 from tutor.runner.capture import CappedBuffer
 from tutor.runner.isolation import disabled_layers, isolation_plan, share_with_sandbox_user
 from tutor.runner.limits import Limits
@@ -558,6 +558,7 @@ class SandboxedProcess:
                 # init. Find them by their environment instead.
                 swept = sweep_marked(f"TUTOR_RUN_ID={self._run_id}".encode())
                 result.sandbox["stray_processes_killed_by_the_tutor"] = swept
+                cgroup.remove_leftovers(self._reaper.pid)
             if self.messages_dropped:
                 result.sandbox["messages_dropped"] = self.messages_dropped
             self._result = result
