@@ -46,7 +46,7 @@ def test_a_wrong_solution_and_a_passing_starter_are_named_with_their_seed(
     good, bad = solution.read_text(), starter.read_text()
     solution.write_text(bad)
     starter.write_text(good)
-    done = validate(course, "--json")
+    done = validate(course, "--repeat", "2", "--json")  # two seeds name the seed as well as five
     assert done.returncode == 1
     (entry,) = json.loads(done.stdout)["exercises"]
     assert entry["ok"] is False
@@ -56,7 +56,7 @@ def test_a_wrong_solution_and_a_passing_starter_are_named_with_their_seed(
     assert entry["problems"][1].startswith("the solution failed with seed 0: assertion:")
     failure = entry["failures"][0]  # one per failing seed
     assert failure["seed"] == 0 and failure["kind"] == "assertion" and failure["message"]
-    human = validate(course)
+    human = validate(course, "--repeat", "1")  # the text rendering of the same failure
     assert "seed 0, how it failed:" in human.stdout
 
 
@@ -65,7 +65,7 @@ def test_a_course_that_does_not_load_reports_its_defects(tmp_path: Path) -> None
     shutil.copytree(COURSE, course)
     toml = course / "exercises" / "counter" / "exercise.toml"
     toml.write_text(toml.read_text() + "colour = 'blue'\n")
-    done = validate(course, "--json")
+    done = validate(course, "--repeat", "2", "--json")  # two seeds name the seed as well as five
     assert done.returncode == 1
     report = json.loads(done.stdout)
     assert report["ok"] is False and report["exercises"] == []

@@ -62,18 +62,35 @@ def _cpu_group(name: str) -> str | None:
     """With cgroup v1, a ``cpu`` group for the run beside its ``pids`` one: the run's tasks,
     a fork bomb's thousand included, then weigh as one process against the rest of the machine
     (the reaper and the tutor among them). Under v2 the run's one cgroup already does that."""
-    own = _own_cgroups()
-    if "cpu" not in own:
+    parent = _cpu_parent()
+    if parent is None:
         return None
-    parent = os.path.join(_ROOT, "cpu", own["cpu"].lstrip("/"))
-    if not os.path.exists(os.path.join(parent, "cgroup.procs")):
-        parent = os.path.join(_ROOT, "cpu,cpuacct", own["cpu"].lstrip("/"))
     path = os.path.join(parent, name)
     try:
         os.mkdir(path)
     except OSError:
         return None
     return path
+
+
+def _cpu_parent() -> str | None:
+    own = _own_cgroups()
+    if "cpu" not in own:
+        return None
+    for mount in ("cpu", "cpu,cpuacct"):
+        parent = os.path.join(_ROOT, mount, own["cpu"].lstrip("/"))
+        if os.path.exists(os.path.join(parent, "cgroup.procs")):
+            return parent
+    return None
+
+
+def remove_leftovers(reaper_pid: int) -> None:
+    """Remove the cgroups of a run whose reaper was killed before it could (they are named for
+    its pid, under the caller's own cgroups, which the reaper inherited). Best effort."""
+    name = f"tutor-run-{reaper_pid}"
+    for parent in (_candidate_parent(), _cpu_parent()):
+        if parent is not None and os.path.isdir(os.path.join(parent, name)):
+            RunCgroup._remove(os.path.join(parent, name))
 
 
 class RunCgroup:

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tutor.runner import portable, proctree
+from tutor.runner import cgroup, portable, proctree
 from tutor.runner.capture import CappedBuffer
 from tutor.runner.isolation import disabled_layers, isolation_plan, share_with_sandbox_user
 from tutor.runner.limits import Limits
@@ -165,6 +165,7 @@ def run_sandboxed(
     ``startup_s``: the command's start-up is not counted. It gets ``$TUTOR_FD_READY`` and
     ``$TUTOR_SANDBOX_TIMEOUT``; ``timeout_s`` counts from the first byte written there, which
     must come within ``startup_s`` (the whole run never exceeds ``startup_s + timeout_s``).
+    The portable runner ignores it: there, start-up counts.
     Also exported to the command: ``TUTOR_SANDBOX_DEADLINE``, the wall deadline as a
     ``time.monotonic()`` value (the same clock in every process on Linux and macOS).
     On macOS and the BSDs, or with ``TUTOR_SANDBOX_PORTABLE=1``, the weaker portable runner is
@@ -175,8 +176,8 @@ def run_sandboxed(
         raise OSError("the sandboxed runner needs Linux, macOS or a BSD; Windows is not supported")
     if portable.wanted():
         return _run_portable(  # no reaper to move the deadline: start-up counts there
-            argv, cwd=cwd, timeout_s=timeout_s + (startup_s or 0.0), env=env, limits=limits,
-            channels=channels, inputs=inputs, output_cap=output_cap, cancel=cancel,
+            argv, cwd=cwd, timeout_s=timeout_s, env=env, limits=limits, channels=channels,
+            inputs=inputs, output_cap=output_cap, cancel=cancel,
         )  # fmt: skip
     process = start_sandboxed(
         argv, cwd=cwd, timeout_s=timeout_s, env=env, limits=limits, writable=writable,
@@ -557,6 +558,7 @@ class SandboxedProcess:
                 # init. Find them by their environment instead.
                 swept = sweep_marked(f"TUTOR_RUN_ID={self._run_id}".encode())
                 result.sandbox["stray_processes_killed_by_the_tutor"] = swept
+                cgroup.remove_leftovers(self._reaper.pid)
             if self.messages_dropped:
                 result.sandbox["messages_dropped"] = self.messages_dropped
             self._result = result
