@@ -134,3 +134,29 @@ async def test_at_60_columns_every_footer_key_is_whole() -> None:
             assert max(k.region.right for k in keys) <= 60, opened
             shown = {k.key_display or k.key for k in keys}
             assert "f1" in shown, f"the help key is visible on the {opened} at 60 columns"
+
+
+async def test_a_long_course_description_is_cut_with_an_ellipsis(tmp_path) -> None:
+    import shutil
+
+    from ui_helpers import FIXTURE_COURSE
+
+    from tutor.ui.app import TutorApp
+
+    course = tmp_path / "course"
+    shutil.copytree(FIXTURE_COURSE, course)
+    toml = course / "course.toml"
+    long = "a description far longer than any terminal is wide, " * 4
+    text = toml.read_text(encoding="utf-8")
+    if "description" in text:
+        text = "\n".join(
+            line for line in text.splitlines() if not line.startswith("description")
+        ) + "\n"
+    toml.write_text(text + f'description = "{long.strip()}"\n', encoding="utf-8")
+    app = TutorApp(course)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        title = app.screen.query_one("#map-title", Static)
+        line = title.render_line(0).text if hasattr(title, "render_line") else ""
+        assert title.size.height == 1
+        assert line.rstrip().endswith("…"), line

@@ -52,6 +52,14 @@ def exercise_row(exercise: Exercise, status: str | None, width: int, found: bool
 class CourseMapScreen(Screen[None]):
     """Lessons and exercises; Enter opens the highlighted one."""
 
+    # The title bar is one line: a long course description is cut with an ellipsis.
+    DEFAULT_CSS = """
+    CourseMapScreen #map-title {
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
+    """
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open", "Open", tooltip="Open the highlighted lesson or exercise"),
         Binding("c", "continue", "Continue", tooltip="Open the exercise you left off at"),
