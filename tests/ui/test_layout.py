@@ -84,6 +84,7 @@ async def test_notifications_are_short_never_pile_up_and_hints_go_under_the_task
     app = make_app()
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         screen = await open_exercise(pilot, "counter-race")
+        app.clear_notifications()  # where tree-sitter is missing, the one plain-text notice
         await pilot.press("ctrl+g", "ctrl+g")
         assert not app._notifications, "hints are shown in the task pane, not in toasts"
         assert "hint 2 of" in str(screen.query_one("#status-line").render())

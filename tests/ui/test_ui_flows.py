@@ -100,7 +100,8 @@ async def test_editing_autosaves_after_a_pause_and_on_leaving() -> None:
         starter = path.read_text()
         editor = screen.query_one("#editor", TextArea)
         assert editor.text == starter
-        assert editor.language == "python", "tree-sitter-python should highlight the code"
+        # Python colours where tree-sitter is installed; plain text (said once) where not (3.15)
+        assert editor.language == ("python" if python_highlighting() else None)
         assert editor.show_line_numbers
         await pilot.press("ctrl+end", "enter", *"# one")
         await wait_until(pilot, lambda: path.read_text().endswith("# one"),
