@@ -353,6 +353,12 @@ def verdict_from_run(
     if not records.started or records.collected is None or not records.finished:
         return error(_early_end_message(records, run), tests)
     if len(records.collected) == 0:
+        if expected:  # the hidden tests do define tests (read here, from their source)
+            return error(
+                f"none of the {len(expected)} hidden tests could be collected: the run ended "
+                "while importing your code (does it call sys.exit() or end the process at "
+                "import?)"
+            )
         return error("no tests were collected: the exercise's hidden tests are broken")
     if sorted(records.collected) != sorted(records.results):
         return error(

@@ -11,7 +11,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from instructor_pack import BUGGY, GOOD, REPO
 
 from tutor.cli import main
@@ -102,11 +101,6 @@ def test_a_pack_that_cannot_grade_exits_1_with_one_line(course_dir: Path, tmp_pa
     assert not report.exists()  # no report of learner "errors" that are the pack's own
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="grading.py (the sandbox's) says the hidden tests are broken when the submission "
-    "exits at import; the pack check already proves they are not",
-)
 def test_a_learners_exit_at_import_is_the_learners_fault(
     course_dir: Path, tmp_path: Path, capsys
 ) -> None:
@@ -117,6 +111,7 @@ def test_a_learners_exit_at_import_is_the_learners_fault(
     (row,) = json.loads(capsys.readouterr().out)["results"]
     assert status == 0 and row["status"] == "error"
     assert "hidden tests are broken" not in row["message"]
+    assert "while importing your code" in row["message"]
 
 
 def test_missing_files_are_rows(course_dir: Path, tmp_path: Path, capsys) -> None:
