@@ -203,4 +203,17 @@ def test_the_headline_of_a_run_instead_of_start_speaks_of_the_learner_code():
     head = info.value.headline
     assert head.startswith("download() ran in the thread that called it"), head
     assert "calls run(), not start()" in head and "Barrier" not in head
+    # The explanation points at the learner's run() call, never at the test's barrier.
+    explanation = info.value.explanation
+    run_line = next(n for n, text in enumerate(_source_lines(fetch_all), 1) if "t.run()" in text)
+    assert explanation["line"] == run_line and explanation["location"] is None
+    assert explanation["summary"] == head
     time.sleep(0)
+
+
+def _source_lines(function) -> list[str]:
+    """The lines of this file, for finding a line number by its text."""
+    import inspect
+
+    lines, _ = inspect.findsource(function)
+    return lines

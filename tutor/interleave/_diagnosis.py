@@ -565,6 +565,27 @@ def direct_run_of(frame):
     return None
 
 
+def about_direct_run(explanation, facts):
+    """When the learner's code called ``run()`` instead of ``start()``, what blocked is the
+    hidden test's own machinery (a barrier that waits for the threads to be in flight
+    together): the explanation points at the learner's call, not at the test's barrier, whose
+    name and line mean nothing in the learner's file. Otherwise ``explanation`` unchanged."""
+    for row in (facts or {}).get("rows", ()):
+        direct = row.get("direct_run")
+        if direct is not None:
+            fn, file, line = direct
+            found = dict(explanation) if explanation else {"pattern": "deadlock", "accesses": []}
+            found.update(
+                summary=(f"{fn}() ran in the thread that called it ({os.path.basename(file)}:"
+                         f"{line} calls run(), not start()), so the threads never ran at the "
+                         "same time."),
+                location=None,
+                line=line,
+            )
+            return found
+    return explanation
+
+
 def headline(kind: str, message: str, explanation, facts, test_file: str) -> str:
     """What the learner reads first: no ``check(state)``, no schedule, no test internals."""
     if facts:
