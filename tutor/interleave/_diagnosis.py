@@ -565,25 +565,35 @@ def direct_run_of(frame):
     return None
 
 
-def about_direct_run(explanation, facts):
-    """When the learner's code called ``run()`` instead of ``start()``, what blocked is the
-    hidden test's own machinery (a barrier that waits for the threads to be in flight
-    together): the explanation points at the learner's call, not at the test's barrier, whose
-    name and line mean nothing in the learner's file. Otherwise ``explanation`` unchanged."""
-    for row in (facts or {}).get("rows", ()):
+NEVER_TOGETHER = ("Your code's threads never ran at the same time: the test waited for "
+                  "them to be in flight together, and they never were.")
+
+
+def about_test_machinery(explanation, facts, test_file: str):
+    """When what blocked is the hidden test's own machinery (a barrier that waits for the
+    threads to be in flight together), its name and line mean nothing in the learner's file:
+    the explanation then says what the learner's code did, and points at the learner's
+    ``run()`` call when that was the cause (no location: the test's object is not theirs).
+    Otherwise ``explanation`` unchanged."""
+    rows = (facts or {}).get("rows", ())
+    for row in rows:
         direct = row.get("direct_run")
         if direct is not None:
             fn, file, line = direct
-            found = dict(explanation) if explanation else {"pattern": "deadlock", "accesses": []}
-            found.update(
-                summary=(f"{fn}() ran in the thread that called it ({os.path.basename(file)}:"
-                         f"{line} calls run(), not start()), so the threads never ran at the "
-                         "same time."),
-                location=None,
-                line=line,
-            )
-            return found
+            summary = (f"{fn}() ran in the thread that called it ({os.path.basename(file)}:"
+                       f"{line} calls run(), not start()), so the threads never ran at the "
+                       "same time.")
+            return _in_learner_terms(explanation, summary, line)
+    created = [getattr(r["waits"], "_created", None) for r in rows]
+    if rows and all(c and os.path.basename(c[0]) == test_file for c in created):
+        return _in_learner_terms(explanation, NEVER_TOGETHER, None)
     return explanation
+
+
+def _in_learner_terms(explanation, summary: str, line: int | None):
+    found = dict(explanation) if explanation else {"pattern": "deadlock", "accesses": []}
+    found.update(summary=summary, location=None, line=line)
+    return found
 
 
 def headline(kind: str, message: str, explanation, facts, test_file: str) -> str:
@@ -599,8 +609,7 @@ def headline(kind: str, message: str, explanation, facts, test_file: str) -> str
         rows = facts.get("rows", ())
         created = [getattr(r["waits"], "_created", None) for r in rows]
         if rows and all(c and os.path.basename(c[0]) == test_file for c in created):
-            return ("Your code's threads never ran at the same time: the test waited for "
-                    "them to be in flight together, and they never were.")
+            return NEVER_TOGETHER
     if explanation is not None:
         return explanation["summary"]
     return plain_message(message)

@@ -10,7 +10,7 @@ import random
 from ..names import TEST_FILE
 from . import _patching
 from ._clock import set_time_base
-from ._diagnosis import about_direct_run, explain, headline
+from ._diagnosis import about_test_machinery, explain, headline
 from ._dpor import Dpor, RunState
 from ._failure import InterleavingFailure
 from ._points import make_backend, point_mode, set_assigned_names
@@ -368,7 +368,7 @@ def failure_from(run, report) -> InterleavingFailure:
     explanation, conflicts = None, set()
     if run.ring is not None:
         explanation, conflicts = explain(run, failure, names)
-        explanation = about_direct_run(explanation, failure.facts)
+        explanation = about_test_machinery(explanation, failure.facts, TEST_FILE)
     timeline = build_timeline(run, names, conflicts) if run.ring is not None else []
     exc = InterleavingFailure(
         failure.kind, failure.message, encode(run.deviations()), timeline, names, report,
