@@ -537,6 +537,15 @@ class RunState:
                 out.extend(i for t, i in per.items() if t != thread and i < limit)
         return out
 
+    def _locations_of(self, loc):
+        """The table keys an access to ``loc`` meets: a whole container meets each entry
+        recorded for it; an entry meets itself and the whole container."""
+        if loc[0] != "item":
+            return (loc,)
+        if loc[2] == "*":
+            return self.by_container.get(loc[1]) or (loc,)
+        return (loc, ("item", loc[1], "*"))
+
     def _join(self, clock: list[int], loc, write: bool, thread: int, limit: int) -> None:
         """Order this step after the earlier steps it depends on (happens-before)."""
         events = self.events
@@ -544,13 +553,7 @@ class RunState:
             related = self._related(loc, write, thread, limit)
         else:  # as ``_related``, without building the list
             related = [i for t, i in self.wild.items() if t != thread and i < limit]
-            if loc[0] == "item":
-                if loc[2] == "*":
-                    locs = self.by_container.get(loc[1]) or (loc,)
-                else:
-                    locs = (loc, ("item", loc[1], "*"))
-            else:
-                locs = (loc,)
+            locs = self._locations_of(loc)
             table = self.last if write else self.lastw
             for k in locs:
                 per = table.get(k)
@@ -617,13 +620,7 @@ class RunState:
                         best = i
             # the latest access (for a write) or change (for a read) of ``loc`` by another
             # thread: by construction it conflicts with this access, so only the order counts
-            if loc[0] == "item":
-                if loc[2] == "*":
-                    locs = self.by_container.get(loc[1]) or (loc,)
-                else:
-                    locs = (loc, ("item", loc[1], "*"))
-            else:
-                locs = (loc,)
+            locs = self._locations_of(loc)
             table = self.last if write else self.lastw
             for k in locs:
                 per = table.get(k)
