@@ -39,16 +39,6 @@ def first_failure(exercise: str) -> InterleavingFailure | None:
 
 
 DECLARING = [ex for ex in explore_based_exercises() if _declared(ex)]
-#: the exercises whose explains line the explorer's engineer wrote (issue 14); the others are
-#: declared by their authors, and a mismatch there is reported, not failed, until they agree
-OURS = frozenset({
-    "bank-withdraw", "barrier-simulation", "bounded-buffer", "buffered-logger", "cache-fill",
-    "crawler-frontier", "daemon-writes", "dining-philosophers", "hit-counter", "lazy-singleton",
-    "lock-across-get", "notify-before-wait", "polling-worker", "pool-under-mutex",
-    "queue-join-deadlock", "rate-limiter", "reentrant-audit", "rw-writer-starvation",
-    "shutdown-notify", "spin-under-lock", "start-not-run", "thread-local-session",
-    "transfer-deadlock",
-})  # fmt: skip
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -64,8 +54,7 @@ def _installed():
 
 def test_every_explore_based_exercise_declares_what_it_explains():
     undeclared = sorted(set(explore_based_exercises()) - set(DECLARING))
-    if undeclared:  # new exercises are their author's to declare (see docs/exercises.md)
-        pytest.skip(f"no explains line yet: {', '.join(undeclared)}")
+    assert not undeclared, f"no explains line in exercise.toml: {', '.join(undeclared)}"
 
 
 @pytest.mark.parametrize("exercise", DECLARING)
@@ -76,7 +65,4 @@ def test_the_starter_failure_is_explained_as_declared(exercise):
     got = failure.explanation or {}
     pair = (got.get("pattern"), got.get("location"))
     wanted = (declared["pattern"], declared.get("location"))
-    if exercise not in OURS and pair != wanted:
-        pytest.skip(f"{exercise} declares {wanted}; the explorer says {pair}: "
-                    f"{got.get('summary') or failure.headline}")
     assert pair == wanted, f"{exercise}: {got.get('summary') or failure.headline}"

@@ -128,6 +128,59 @@ def test_starvation():
     assert x["pattern"] in ("starvation", "busy-wait")
 
 
+class _Slots:
+    """Hands out ``count`` slots at once; a newcomer may overtake a waiting caller (the bug)."""
+
+    def __init__(self, free):
+        self.free = free
+        self.cond = threading.Condition()
+
+    def take(self, count):
+        with self.cond:
+            while self.free < count:
+                self.cond.wait()
+            self.free -= count
+
+    def give(self, count):
+        with self.cond:
+            self.free += count
+            self.cond.notify_all()
+
+
+def test_a_newcomer_overtaking_a_waiter_is_starvation():
+    def setup():
+        s = NS(slots=_Slots(2), order=[], arrived_while_waiting=False)
+        s.slots.take(1)  # one slot is busy at the start
+        return s
+
+    def big(s):
+        s.slots.take(2)
+        s.order.append("big")
+        s.slots.give(2)
+
+    def small(s):
+        with s.slots.cond:
+            s.arrived_while_waiting = s.slots.free < 2
+        s.slots.take(1)
+        s.order.append("small")
+        s.slots.give(1)
+
+    def busy_ends(s):
+        s.slots.give(1)
+
+    def check(s):
+        if s.arrived_while_waiting and s.order[0] == "small":
+            raise AssertionError("the small request overtook the big one")
+
+    exc = _explain(setup, [big, small, busy_ends], check)
+    x = exc.explanation
+    assert x["pattern"] == "starvation" and x["location"] == "self.free", x
+    assert x["summary"].startswith("T1 checked `self.free` (1) and waited; T2 arrived later"), x
+    assert x["summary"].endswith("so T1 starves."), x
+    assert {(a["thread"], a["op"]) for a in x["accesses"]} == {
+        ("T1", "read"), ("T2", "read"), ("T2", "write")}
+
+
 def test_exception():
     def setup():
         return NS(jobs=[])

@@ -415,6 +415,15 @@ def missing(value) -> bool:
     return value is _MISSING
 
 
+def _sorted_set_repr(value) -> str:
+    """A set's elements in sorted order: its own order follows string hashing, which changes
+    from one interpreter start to the next, and a summary must read the same on every run."""
+    if not value:
+        return f"{type(value).__name__}()"
+    inner = "{" + ", ".join(sorted(repr(x) for x in value)) + "}"
+    return inner if type(value) is set else f"{type(value).__name__}({inner})"
+
+
 def short_repr(value, width: int = 24) -> str:
     """A value as a learner reads it in a narrow cell: ``0``, ``'/'``, ``[1, 2]``, ``<Account>``."""
     if value is _MISSING:
@@ -425,7 +434,7 @@ def short_repr(value, width: int = 24) -> str:
         text_ = repr(value)
     elif isinstance(value, (list, tuple, set, dict, frozenset)) and len(value) <= 8:
         try:
-            text_ = repr(value)
+            text_ = _sorted_set_repr(value) if isinstance(value, (set, frozenset)) else repr(value)
         except Exception:  # noqa: BLE001 - a learner's __repr__ may raise
             text_ = f"<{type(value).__name__}>"
     elif isinstance(value, (list, tuple, set, dict, frozenset)) or type(value).__name__ == "deque":

@@ -319,6 +319,45 @@ def _unprotected_invariant(run, failure, names, entries, memory, facts):
     return None
 
 
+def _overtaken(run, failure, names, entries, memory, facts):
+    """A thread waits on a Condition until a location allows it to go on; while it waits, a
+    thread that checked the same location only after it began waiting passes the check and
+    takes its share first. Newcomers can do that for ever: the waiter starves."""
+    for wait in entries:
+        if not (isinstance(wait.event, tuple) and wait.event[0] == "wait on"
+                and getattr(wait.event[1], "kind", "") == "Condition"):
+            continue
+        waiter = wait.thread
+        checked = [e for e in memory if e.pos < wait.pos and e.thread == waiter
+                   and e.op == "read" and _is_check_line(e)]  # fmt: skip
+        if not checked:
+            continue
+        check = checked[-1]
+        resumed = next((e for e in entries if e.pos > wait.pos and e.thread == waiter), None)
+        until = resumed.pos if resumed is not None else len(entries)
+        for newcomer_check in memory:
+            if not (wait.pos < newcomer_check.pos < until and newcomer_check.thread != waiter
+                    and newcomer_check.op == "read" and same_location(newcomer_check, check)
+                    and newcomer_check.line == check.line):
+                continue  # the newcomer must pass the very check the waiter failed
+            newcomer = newcomer_check.thread
+            take = next((e for e in memory if newcomer_check.pos < e.pos < until
+                         and e.thread == newcomer and e.op == "write"
+                         and same_location(e, check)), None)  # fmt: skip
+            if take is None or any(e.thread == newcomer and isinstance(e.event, tuple)
+                                   and e.event[0] == "wait on"
+                                   for e in entries[newcomer_check.pos:take.pos]):
+                continue  # it waited too: served in turn, not overtaking
+            w, n = names[waiter], names[newcomer]
+            summary = (f"{w} checked {_q(check.target)} ({check.value}) and waited; {n} arrived "
+                       f"later, passed the same check and changed it to {take.value} first "
+                       f"(line {take.line}): newcomers can overtake a waiting thread again and "
+                       f"again, so {w} starves.")
+            return _explanation("starvation", summary, check.location, check.line,
+                                [check, wait, newcomer_check, take], names)
+    return None
+
+
 def _wait_without_recheck(run, failure, names, entries, memory, facts):
     """Woken from ``wait()``, the thread went on although the condition no longer held."""
     failing = failure.thread
@@ -537,7 +576,7 @@ def _starvation(run, failure, names, entries, memory, facts):
 
 _RULES = {
     Kind.ASSERTION: (_wait_without_recheck, _stale_check, _lost_update, _check_then_act,
-                     _unprotected_invariant, _exception, _polling, _other),
+                     _overtaken, _unprotected_invariant, _exception, _polling, _other),
     Kind.DEADLOCK: (_never_signalled, _lost_wakeup, _deadlock),
     Kind.STARVATION: (_busy_wait, _starvation),
 }
