@@ -17,12 +17,14 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+sys.path.insert(1, str(HERE.parents[1]))  # this checkout's tutor, on any interpreter
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--schedules", type=int, default=300)
+    parser.add_argument("--exercises", help="comma-separated ids (default: all explore-based)")
     parser.add_argument("--json")
     args = parser.parse_args()
     from interleave_cases import explore_based_exercises, load
@@ -32,7 +34,7 @@ def main() -> int:
     install()
     totals = {"schedules": 0, "seconds": 0.0}
     rows = {}
-    for ex in explore_based_exercises():
+    for ex in args.exercises.split(",") if args.exercises else explore_based_exercises():
         rates = []
         for _ in range(args.repeat):
             schedules, seconds = 0, 0.0
