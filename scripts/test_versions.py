@@ -297,16 +297,41 @@ def find(version: str, root: SidRoot) -> tuple[Interpreter | None, str]:
 # -- installing and running -----------------------------------------------------------------
 
 
+@contextlib.contextmanager
+def children_take_sigint():
+    """Children started inside get SIGINT's default action, even when we ignore it.
+
+    A shell starts a background job (``cmd &``, ``nohup cmd &``) with SIGINT ignored, and an
+    ignored signal stays ignored across fork and exec: the SIGINT that ends a run at its limit
+    (and the suite's own Ctrl-C tests) would then do nothing. A *handled* signal is reset to
+    its default at exec, so a handler is set while the child starts. Only the main thread
+    can set one; elsewhere nothing changes."""
+    try:
+        previous = signal.getsignal(signal.SIGINT)
+        if previous is not signal.SIG_IGN:
+            yield
+            return
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    except ValueError:  # not the main thread
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def run_logged(argv: Sequence[str], timeout_s: float) -> tuple[int, str]:
     """Run ``argv``, echoing its output, in its own process group (killed whole on timeout)."""
-    proc = subprocess.Popen(
-        argv,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        cwd=REPO,
-        start_new_session=True,
-    )
+    with children_take_sigint():
+        proc = subprocess.Popen(
+            argv,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            cwd=REPO,
+            start_new_session=True,
+        )
     lines: list[str] = []
     expired = threading.Event()
 

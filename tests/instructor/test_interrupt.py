@@ -3,12 +3,14 @@ SIGTERM a cancelled CI job gets: both write the verdicts finished so far and say
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -34,6 +36,45 @@ def wait_for_slow_file(scratch_root: Path, process: subprocess.Popen[str]) -> No
     raise AssertionError("the slow file never started grading")
 
 
+@contextlib.contextmanager
+def sigint_not_ignored() -> Iterator[None]:
+    """`grade` started as a terminal's foreground job would be: with SIGINT's default action.
+
+    Run in the background (``nohup pytest &``), this test inherits an *ignored* SIGINT, and an
+    ignored signal stays ignored in children, so ctrl+c would never reach `grade`. A handled
+    one is reset to the default at exec: a handler is set while the child starts."""
+    previous = signal.getsignal(signal.SIGINT)
+    if previous is not signal.SIG_IGN:
+        yield
+        return
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def why_still_running(process: subprocess.Popen[str]) -> str:
+    """What a hung `grade` was doing: each thread's signal mask and handlers (a blocked or
+    ignored SIGINT would explain it) and, through faulthandler on SIGABRT, its stacks."""
+    lines = []
+    tasks = [*sorted(Path(f"/proc/{process.pid}/task").glob("*")), Path("/proc/thread-self")]
+    for task in tasks:  # the last: this test's own thread, whose mask and SIG_IGNs grade inherits
+        try:
+            status = (task / "status").read_text().splitlines()
+        except OSError:
+            continue
+        fields = [line for line in status if line.startswith(("Name", "SigPnd", "ShdPnd",
+                                                               "SigBlk", "SigIgn", "SigCgt"))]
+        lines.append(f"task {task.name}: " + "; ".join(fields))
+    os.kill(process.pid, signal.SIGABRT)
+    try:
+        _, err = process.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        err = "(no output after SIGABRT either)"
+    return "\n".join(lines) + "\n--- stderr after SIGABRT ---\n" + (err or "")[-6000:]
+
+
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_an_interrupt_writes_the_verdicts_it_has_and_says_so(
     course_dir: Path, tmp_path: Path, signum: int
@@ -50,21 +91,27 @@ def test_an_interrupt_writes_the_verdicts_it_has_and_says_so(
     scratch_root = tmp_path / "scratch"
     scratch_root.mkdir()
     report = tmp_path / "grades.json"
-    env = {**os.environ, "PYTHONPATH": str(REPO), "TMPDIR": str(scratch_root)}
+    env = {**os.environ, "PYTHONPATH": str(REPO), "TMPDIR": str(scratch_root),
+           "PYTHONFAULTHANDLER": "1"}  # SIGABRT then prints every thread's stack
     command = [sys.executable, "-m", "tutor", "--course", str(course_dir), "grade", str(batch)]
-    process = subprocess.Popen(
-        [*command, "--jobs", "1", "--timeout", "60", "-o", str(report)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-        start_new_session=True,  # like a terminal's foreground job: ctrl+c goes to the group
-    )
+    with sigint_not_ignored():
+        process = subprocess.Popen(
+            [*command, "--jobs", "1", "--timeout", "60", "-o", str(report)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+            start_new_session=True,  # like a terminal's foreground job: ctrl+c goes to the group
+        )
     try:
         wait_for_slow_file(scratch_root, process)
         started = time.monotonic()
         os.killpg(process.pid, signum)
-        _, err = process.communicate(timeout=WAIT_LIMIT_S)
+        try:
+            _, err = process.communicate(timeout=WAIT_LIMIT_S)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"grade still ran {WAIT_LIMIT_S:.0f} s after the signal\n"
+                        + why_still_running(process))
         stopped_after = time.monotonic() - started
     finally:
         if process.poll() is None:

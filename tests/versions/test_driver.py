@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import signal
 import sys
 import time
 from pathlib import Path
@@ -118,6 +119,27 @@ def test_a_silent_hang_is_ended_at_its_limit(driver: ModuleType) -> None:
     )
     assert status == -1 and "timed out after 2 s" in output
     assert time.monotonic() - began < 30
+
+
+def test_the_limit_interrupts_even_when_we_were_started_with_sigint_ignored(
+    driver: ModuleType,
+) -> None:
+    """`nohup scripts/test_versions.py &` starts the driver with SIGINT ignored, which its
+    children would inherit: the SIGINT at the limit would do nothing, and the suite's own
+    Ctrl-C tests would fail. The children must get SIGINT's default action."""
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        began = time.monotonic()
+        status, output = driver.run_logged(
+            [sys.executable, "-c", "import signal, time; "
+             "print(signal.getsignal(signal.SIGINT) is signal.default_int_handler, flush=True); "
+             "time.sleep(60)"],
+            2.0,
+        )
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert status == -1 and output.startswith("True"), output
+    assert time.monotonic() - began < driver.INTERRUPT_GRACE_S  # SIGINT, not the SIGKILL after
 
 
 def test_each_version_gets_what_is_left_of_the_run_budget(
