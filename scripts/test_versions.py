@@ -306,19 +306,17 @@ def children_take_sigint():
     (and the suite's own Ctrl-C tests) would then do nothing. A *handled* signal is reset to
     its default at exec, so a handler is set while the child starts. Only the main thread
     can set one; elsewhere nothing changes."""
-    try:
-        previous = signal.getsignal(signal.SIGINT)
-        if previous is not signal.SIG_IGN:
-            yield
-            return
-        signal.signal(signal.SIGINT, signal.default_int_handler)
-    except ValueError:  # not the main thread
-        yield
-        return
+    previous = signal.getsignal(signal.SIGINT)
+    swapped = False
+    if previous is signal.SIG_IGN:
+        with contextlib.suppress(ValueError):  # not the main thread
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+            swapped = True
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
+        if swapped:
+            signal.signal(signal.SIGINT, previous)
 
 
 def run_logged(argv: Sequence[str], timeout_s: float) -> tuple[int, str]:

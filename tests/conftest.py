@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import sys
 import zlib
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -63,3 +66,18 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
+
+
+# -- the CI driver (scripts/test_versions.py) is a script, not a package: load it by path --------
+
+
+@pytest.fixture(scope="session")
+def driver() -> ModuleType:
+    """The CI driver as a module: its tests, and tests that start children as it does."""
+    path = REPO / "scripts" / "test_versions.py"
+    spec = importlib.util.spec_from_file_location("test_versions_driver", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up by name
+    spec.loader.exec_module(module)
+    return module

@@ -3,15 +3,14 @@ SIGTERM a cancelled CI job gets: both write the verdicts finished so far and say
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from instructor_pack import GOOD, REPO
@@ -34,24 +33,6 @@ def wait_for_slow_file(scratch_root: Path, process: subprocess.Popen[str]) -> No
         assert process.poll() is None, "grade ended before the slow file started"
         time.sleep(0.05)
     raise AssertionError("the slow file never started grading")
-
-
-@contextlib.contextmanager
-def sigint_not_ignored() -> Iterator[None]:
-    """`grade` started as a terminal's foreground job would be: with SIGINT's default action.
-
-    Run in the background (``nohup pytest &``), this test inherits an *ignored* SIGINT, and an
-    ignored signal stays ignored in children, so ctrl+c would never reach `grade`. A handled
-    one is reset to the default at exec: a handler is set while the child starts."""
-    previous = signal.getsignal(signal.SIGINT)
-    if previous is not signal.SIG_IGN:
-        yield
-        return
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
 
 
 def why_still_running(process: subprocess.Popen[str]) -> str:
@@ -77,7 +58,7 @@ def why_still_running(process: subprocess.Popen[str]) -> str:
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_an_interrupt_writes_the_verdicts_it_has_and_says_so(
-    course_dir: Path, tmp_path: Path, signum: int
+    course_dir: Path, tmp_path: Path, signum: int, driver: ModuleType
 ) -> None:
     batch = tmp_path / "submissions"
     # Sorted order, one job: anna's quick pass, then ben's endless loop, then cleo's file.
@@ -94,7 +75,9 @@ def test_an_interrupt_writes_the_verdicts_it_has_and_says_so(
     env = {**os.environ, "PYTHONPATH": str(REPO), "TMPDIR": str(scratch_root),
            "PYTHONFAULTHANDLER": "1"}  # SIGABRT then prints every thread's stack
     command = [sys.executable, "-m", "tutor", "--course", str(course_dir), "grade", str(batch)]
-    with sigint_not_ignored():
+    # as a terminal's foreground job would be, even when this test runs in the background
+    # (`nohup pytest &` ignores SIGINT, and children would inherit that): the CI driver's way
+    with driver.children_take_sigint():
         process = subprocess.Popen(
             [*command, "--jobs", "1", "--timeout", "60", "-o", str(report)],
             stdout=subprocess.PIPE,
