@@ -637,18 +637,5 @@ def _in_learner_terms(explanation, summary: str, line: int | None):
 
 def headline(kind: str, message: str, explanation, facts, test_file: str) -> str:
     """What the learner reads first: no ``check(state)``, no schedule, no test internals."""
-    if facts:
-        for row in facts.get("rows", ()):
-            direct = row.get("direct_run")
-            if direct is not None:
-                fn, file, line = direct
-                return (f"{fn}() ran in the thread that called it ({os.path.basename(file)}:"
-                        f"{line} calls run(), not start()), so the threads never ran at the "
-                        "same time.")
-        rows = facts.get("rows", ())
-        created = [getattr(r["waits"], "_created", None) for r in rows]
-        if rows and all(c and os.path.basename(c[0]) == test_file for c in created):
-            return NEVER_TOGETHER
-    if explanation is not None:
-        return explanation["summary"]
-    return plain_message(message)
+    told = about_test_machinery(explanation, facts, test_file)
+    return told["summary"] if told is not None else plain_message(message)
