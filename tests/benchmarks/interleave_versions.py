@@ -32,6 +32,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
+sys.path.insert(0, str(HERE))
+
+from interleave_verdicts import compare  # noqa: E402 - beside this script
 
 
 def _run(prefix: str, script: str, args: list[str], out: Path) -> dict:
@@ -67,18 +70,6 @@ def _proved(verdicts: dict) -> tuple[int, int]:
     return sum(1 for c in cases if c.get("complete")), len(cases)
 
 
-def _flips(first: dict, other: dict) -> list[str]:
-    out = []
-    for ex, row in first["exercises"].items():
-        for variant, v in row.items():
-            if variant == "error":
-                continue
-            got = other["exercises"].get(ex, {}).get(variant)
-            if got is None or got["verdict"] != v["verdict"]:
-                out.append(f"{ex}/{variant}: {v['verdict']} -> {got['verdict'] if got else '-'}")
-    return out
-
-
 def report(runs: list[dict]) -> None:
     first = runs[0]
     base_rate = first["rate"]["geomean"]
@@ -88,7 +79,7 @@ def report(runs: list[dict]) -> None:
     for run in runs:
         v = run["verdicts"]
         total = sum(len([k for k in r if k != "error"]) for r in v["exercises"].values())
-        flips = _flips(first["verdicts"], v)
+        flips = compare(first["verdicts"], v)
         starters = _starter_seconds(v)
         common = [ex for ex in starters if ex in base_starters and base_starters[ex] > 0]
         slower = statistics.median(starters[ex] / base_starters[ex] for ex in common)
