@@ -143,6 +143,18 @@ def _source(entry) -> str:
     return linecache.getline(entry.file, entry.line).strip() if entry.file else ""
 
 
+def _is_wait(entry, kind: str | None = None) -> bool:
+    """Did this step wait on a primitive (of ``kind``: "Condition", "Event"...)?"""
+    event = entry.event
+    return (isinstance(event, tuple) and event[0] == "wait on"
+            and (kind is None or getattr(event[1], "kind", "") == kind))
+
+
+def _waited_between(entries, thread: int, lo: int, hi: int) -> bool:
+    """Did ``thread`` wait in steps ``lo`` to ``hi`` (letting the others take the lock)?"""
+    return any(e.thread == thread and _is_wait(e) for e in entries[lo:hi])
+
+
 def _is_check_line(entry) -> bool:
     src = _source(entry)
     return src.startswith(("if ", "elif ", "while ", "assert ", "return ")) or " if " in src
@@ -262,8 +274,7 @@ def _check_then_act(run, failure, names, entries, memory, facts):
             if not acts:
                 continue
             act = acts[0]
-            if any(e.thread == check.thread and isinstance(e.event, tuple)
-                   and e.event[0] == "wait on" for e in entries[check.pos:act.pos]):
+            if _waited_between(entries, check.thread, check.pos, act.pos):
                 continue  # it waited (the lock was free for others) and woke up to act
             score = (act.key is not None and same_location(act, check), act.thread == failing,
                      check.value not in (None, "?"), check.pos)
@@ -307,8 +318,7 @@ def _unprotected_invariant(run, failure, names, entries, memory, facts):
                     torn = (r1.pos < w1.pos and w2.pos < r2.pos) or (
                         w1.pos < r1.pos and r2.pos < w2.pos)
                     lo, hi = sorted((w1.pos, w2.pos))
-                    if not torn or any(e.thread == w1.thread and isinstance(e.event, tuple)
-                                       and e.event[0] == "wait on" for e in entries[lo:hi]):
+                    if not torn or _waited_between(entries, w1.thread, lo, hi):
                         continue  # a writer that waits in between lets others in on purpose
                     reader, writer = names[r1.thread], names[w1.thread]
                     summary = (f"{reader} read {_q(r1.target)} ({r1.value}) and "
@@ -324,8 +334,7 @@ def _overtaken(run, failure, names, entries, memory, facts):
     thread that checked the same location only after it began waiting passes the check and
     takes its share first. Newcomers can do that for ever: the waiter starves."""
     for wait in entries:
-        if not (isinstance(wait.event, tuple) and wait.event[0] == "wait on"
-                and getattr(wait.event[1], "kind", "") == "Condition"):
+        if not _is_wait(wait, "Condition"):
             continue
         waiter = wait.thread
         checked = [e for e in memory if e.pos < wait.pos and e.thread == waiter
@@ -344,9 +353,7 @@ def _overtaken(run, failure, names, entries, memory, facts):
             take = next((e for e in memory if newcomer_check.pos < e.pos < until
                          and e.thread == newcomer and e.op == "write"
                          and same_location(e, check)), None)  # fmt: skip
-            if take is None or any(e.thread == newcomer and isinstance(e.event, tuple)
-                                   and e.event[0] == "wait on"
-                                   for e in entries[newcomer_check.pos:take.pos]):
+            if take is None or _waited_between(entries, newcomer, newcomer_check.pos, take.pos):
                 continue  # it waited too: served in turn, not overtaking
             w, n = names[waiter], names[newcomer]
             summary = (f"{w} checked {_q(check.target)} ({check.value}) and waited; {n} arrived "
@@ -363,8 +370,7 @@ def _wait_without_recheck(run, failure, names, entries, memory, facts):
     failing = failure.thread
     if failing is None:
         return None
-    waits = [e for e in entries if e.thread == failing.index and isinstance(e.event, tuple)
-             and e.event[0] == "wait on" and getattr(e.event[1], "kind", "") == "Condition"]
+    waits = [e for e in entries if e.thread == failing.index and _is_wait(e, "Condition")]
     if not waits:
         return None
     wait = waits[-1]
@@ -487,8 +493,8 @@ def _lost_wakeup(run, failure, names, entries, memory, facts):
         if getattr(waited, "kind", "") not in ("Condition", "Event"):
             continue
         t = row["thread"]
-        waits = [e for e in entries if e.thread == t.index and isinstance(e.event, tuple)
-                 and e.event[1] is waited and e.event[0] == "wait on"]  # fmt: skip
+        waits = [e for e in entries if e.thread == t.index and _is_wait(e)
+                 and e.event[1] is waited]  # fmt: skip
         first_wait = waits[0].pos if waits else len(entries)
         signals = _signals(entries, waited, first_wait)
         if not signals:
