@@ -51,7 +51,7 @@ def test_the_bounded_search_does_not_rerun_the_reductions_runs(tmp_path, monkeyp
 
     kept = explore(module.setup, module.THREADS, check, max_schedules=150)
     original = _explore._bounded_then_random
-    monkeypatch.setattr(_explore, "_bounded_then_random", lambda *args: original(*args[:7]))
+    monkeypatch.setattr(_explore, "_bounded_then_random", lambda *args: original(*args[:6], None, *args[7:]))
     rerun = explore(module.setup, module.THREADS, check, max_schedules=150)
     assert not kept.complete and kept.strategies.get("bounded", 0) > 0
     assert kept.reused > 0 and rerun.reused == 0

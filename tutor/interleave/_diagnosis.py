@@ -304,21 +304,38 @@ def _unprotected_invariant(run, failure, names, entries, memory, facts):
     """A reader saw one of two related writes but not the other."""
     writes = [e for e in memory if e.op != "read"]
     reads = [e for e in memory if e.op == "read"]
-    for i, r1 in enumerate(reads):
-        for r2 in reads[i + 1:]:
-            if r2.thread != r1.thread or same_location(r1, r2):
+    # each location's writes, per writer, in order: a long replay has hundreds of reads and
+    # writes, and pairing every one with every other took ~10 ms per explanation
+    writes_to: dict = {}  # read key -> [writes of that location]
+    by_writer: dict = {}  # (read key, writer) -> [its writes of that location]
+    for r in reads:
+        if r.key not in writes_to:
+            writes_to[r.key] = found = [w for w in writes if same_location(w, r)]
+            for w in found:
+                by_writer.setdefault((r.key, w.thread), []).append(w)
+    own_reads: dict = {}  # thread -> its reads, in order
+    for r in reads:
+        own_reads.setdefault(r.thread, []).append(r)
+    for r1 in reads:
+        others = [w for w in writes_to[r1.key] if w.thread != r1.thread]
+        if not others:
+            continue  # nobody else wrote what it read
+        later = own_reads[r1.thread]
+        for r2 in later[later.index(r1) + 1:]:
+            if same_location(r1, r2):
                 continue
-            for w1 in writes:
-                if not same_location(w1, r1) or w1.thread == r1.thread:
-                    continue
-                for w2 in writes:
-                    if not same_location(w2, r2) or w2.thread != w1.thread or w2 is w1:
+            for w1 in others:
+                for w2 in by_writer.get((r2.key, w1.thread), ()):
+                    if w2 is w1:
                         continue
                     # one location seen before the writer changed it, the other after
-                    torn = (r1.pos < w1.pos and w2.pos < r2.pos) or (
-                        w1.pos < r1.pos and r2.pos < w2.pos)
+                    if r1.pos < w1.pos:
+                        if w2.pos >= r2.pos:
+                            break  # in order: every later write of r2's location is too late
+                    elif not (w1.pos < r1.pos and r2.pos < w2.pos):
+                        continue
                     lo, hi = sorted((w1.pos, w2.pos))
-                    if not torn or _waited_between(entries, w1.thread, lo, hi):
+                    if _waited_between(entries, w1.thread, lo, hi):
                         continue  # a writer that waits in between lets others in on purpose
                     reader, writer = names[r1.thread], names[w1.thread]
                     summary = (f"{reader} read {_q(r1.target)} ({r1.value}) and "

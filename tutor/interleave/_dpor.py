@@ -317,6 +317,7 @@ class Dpor:
             if node.cands != idx or want not in idx:
                 self.diverged = True
                 self.complete_possible = False
+                state.replaying = False  # a different run from here on: look for races
                 want = first
         elif k == len(self.prefix) and self.branch is not None:
             node = self.branch
@@ -325,6 +326,12 @@ class Dpor:
                 self.complete_possible = False
             want = self.branch_thread if self.branch_thread in idx else first
             state.child_sleep(node, want)
+            state.replaying = False  # the new step, and all after it, may race
+        elif state.fair:
+            # fairness shaped this schedule: no proof can come of it, and the search stops
+            # after it (see ``finished``), so the rest of it runs as the default policy says
+            node = None
+            want = first
         else:
             asleep = state.sleep
             node = Node(self.node, self.chosen, k, idx, first, self.devs,
@@ -374,15 +381,29 @@ class RunState:
         self.last: dict = {}  # location -> {thread: event index} (its latest access there)
         self.lastw: dict = {}  # location -> {thread: event index} (its latest write there)
         self.by_container: dict = {}  # container id -> its item locations seen
+        #: container id -> {thread: its latest step on any of its items} (and writes only):
+        #: what an access to the whole container meets, without visiting every item
+        self.box_last: dict = {}
+        self.box_lastw: dict = {}
+        #: thread -> its latest step that touched anything (that wrote anything): what a step
+        #: we cannot see into (WILD) meets, without visiting every location
+        self.any_last: dict[int, int] = {}
+        self.any_lastw: dict[int, int] = {}
         self.wild: dict[int, int] = {}  # thread -> its latest WILD event
         self.current: int | None = None  # event of the running thread's step
         self.sleep: dict[int, tuple | None] = {}
         self.decision: Node | None = None
-        self.fair = False  # a fairness rule narrowed the choice
+        #: a fairness rule narrowed the choice: nothing this schedule does can count towards
+        #: a proof any more, so the bookkeeping stops for the rest of it
+        self.fair = False
         self.empty_thread = None  # the running step declared nothing (see ``touch``)
         self.empty_node = None
         self.unknown = False
         self.blocked_by_sleep = False
+        #: replaying the path to the branch point: every race among those steps (and the
+        #: steps pending there) was found by the run that first took them, which had the same
+        #: steps in the same order, so looking for races again would only queue them again
+        self.replaying = dpor.branch is not None
 
     # -- sleep sets ------------------------------------------------------------------------
 
@@ -429,14 +450,18 @@ class RunState:
 
     def declare(self, thread: int, fp: tuple) -> None:
         """``thread`` parks before a step with footprint ``fp``: check it against the past."""
+        if self.fair:
+            return  # the search stops after this schedule (see ``Dpor.finished``)
         self.pending[thread] = fp
-        if fp:
+        if fp and not self.replaying:
             race = self._last_dependent(fp, thread)
             if race is not None:
                 self._backtrack(None, race, thread)
 
     def execute(self, thread: int, run) -> None:
         """``thread`` runs its pending step now (it was chosen at a scheduling point)."""
+        if self.fair:
+            return  # the search stops after this schedule (see ``Dpor.finished``)
         fp = self.pending.get(thread, ())
         node = self.decision
         self.decision = None
@@ -469,7 +494,7 @@ class RunState:
             self._note(loc, write, thread, index)
         if node is not None:
             node.mark(thread, True)
-        if len(self.pending) > 1:  # someone else is parked
+        if len(self.pending) > 1 and not self.replaying:  # someone else is parked
             self._check_parked(run, thread, fp, index)
         if self.sleep:
             for t in [t for t, tfp in self.sleep.items() if t == thread or tfp is None
@@ -478,6 +503,8 @@ class RunState:
 
     def touch(self, thread: int, run, loc, write: bool) -> None:
         """An access made inside the running step beyond its declared footprint."""
+        if self.fair:
+            return  # the search stops after this schedule (see ``Dpor.finished``)
         index = self.current
         if index is None or self.events[index].thread != thread:
             # the running step declared nothing: it becomes an event now
@@ -495,15 +522,16 @@ class RunState:
         event.fp = event.fp + ((loc, write),)
         if event.node is not None:
             event.node.mark(thread, False)  # its step does more than it said
-        # an earlier step of another thread that this access races with
-        race = self._last_dependent(((loc, write),), thread, before=index)
-        if race is not None:
-            self._backtrack(run, race, thread)
+        if not self.replaying:  # an earlier step of another thread that this access races with
+            race = self._last_dependent(((loc, write),), thread, before=index)
+            if race is not None:
+                self._backtrack(run, race, thread)
         clock = self.clock(thread)
         self._join(clock, loc, write, thread, index)
         event.clock = list(clock)
         self._note(loc, write, thread, index)
-        self._check_parked(run, thread, ((loc, write),), index)
+        if not self.replaying:
+            self._check_parked(run, thread, ((loc, write),), index)
         if self.sleep:
             for t in [t for t, tfp in self.sleep.items()
                       if tfp is None or conflicts(tfp, ((loc, write),))]:
@@ -520,9 +548,8 @@ class RunState:
         wild = self.wild
         out = [i for t, i in wild.items() if t != thread and i < limit] if wild else []
         if loc == WILD:
-            for table in (self.last, self.lastw):
-                for per in table.values():
-                    out.extend(i for t, i in per.items() if t != thread and i < limit)
+            latest = self.any_last if write else self.any_lastw
+            out.extend(i for t, i in latest.items() if t != thread and i < limit)
             return out
         locs = [loc]
         if loc[0] == "item":
@@ -537,14 +564,17 @@ class RunState:
                 out.extend(i for t, i in per.items() if t != thread and i < limit)
         return out
 
-    def _locations_of(self, loc):
-        """The table keys an access to ``loc`` meets: a whole container meets each entry
-        recorded for it; an entry meets itself and the whole container."""
+    def _latest(self, loc, write: bool) -> tuple:
+        """The {thread: its latest step} tables an access to ``loc`` must be checked against
+        (any step there for a write, the writes for a read): a whole container meets the
+        latest step on any of its entries; an entry meets itself and the whole container.
+        The latest step per thread is enough, as a thread's own steps are ordered."""
         if loc[0] != "item":
-            return (loc,)
+            return ((self.last if write else self.lastw).get(loc),)
         if loc[2] == "*":
-            return self.by_container.get(loc[1]) or (loc,)
-        return (loc, ("item", loc[1], "*"))
+            return ((self.box_last if write else self.box_lastw).get(loc[1]),)
+        table = self.last if write else self.lastw
+        return (table.get(loc), table.get(("item", loc[1], "*")))
 
     def _join(self, clock: list[int], loc, write: bool, thread: int, limit: int) -> None:
         """Order this step after the earlier steps it depends on (happens-before)."""
@@ -553,10 +583,7 @@ class RunState:
             related = self._related(loc, write, thread, limit)
         else:  # as ``_related``, without building the list
             related = [i for t, i in self.wild.items() if t != thread and i < limit]
-            locs = self._locations_of(loc)
-            table = self.last if write else self.lastw
-            for k in locs:
-                per = table.get(k)
+            for per in self._latest(loc, write):
                 if per:
                     for t, i in per.items():
                         if t != thread and i < limit:
@@ -574,6 +601,9 @@ class RunState:
             clock[:n] = map(max, clock[:n], ec)
 
     def _note(self, loc, write: bool, thread: int, index: int) -> None:
+        self.any_last[thread] = index
+        if write:
+            self.any_lastw[thread] = index
         if loc == WILD:
             self.wild[thread] = index
             return
@@ -594,6 +624,18 @@ class RunState:
                 self.lastw[loc] = {thread: index}
             else:
                 per[thread] = index
+        if loc[0] == "item":
+            box = self.box_last.get(loc[1])
+            if box is None:
+                self.box_last[loc[1]] = {thread: index}
+            else:
+                box[thread] = index
+            if write:
+                box = self.box_lastw.get(loc[1])
+                if box is None:
+                    self.box_lastw[loc[1]] = {thread: index}
+                else:
+                    box[thread] = index
 
     def _last_dependent(self, fp, thread: int, before=None) -> int | None:
         """The latest earlier step of another thread that conflicts with ``fp`` and is not
@@ -620,10 +662,7 @@ class RunState:
                         best = i
             # the latest access (for a write) or change (for a read) of ``loc`` by another
             # thread: by construction it conflicts with this access, so only the order counts
-            locs = self._locations_of(loc)
-            table = self.last if write else self.lastw
-            for k in locs:
-                per = table.get(k)
+            for per in self._latest(loc, write):
                 if not per:
                     continue
                 for t, i in per.items():
@@ -634,11 +673,6 @@ class RunState:
                         continue  # already happens before ``thread``'s next step
                     best = i
         return best if best >= 0 else None
-
-    def _check_pending(self, thread: int, fp: tuple) -> None:
-        race = self._last_dependent(fp, thread)
-        if race is not None:
-            self._backtrack(None, race, thread)
 
     def _check_parked(self, run, thread: int, fp: tuple, index: int) -> None:
         """Every parked thread whose next step conflicts with the step just taken races it."""

@@ -183,6 +183,12 @@ class _GcFrozen:
             gc.unfreeze()
 
 
+class _DefaultSchedule(Planned):
+    """The default policy's schedule (no departure), run once before the search."""
+
+    name = "default"
+
+
 def _order_key(seed: int):
     """Seeded order in which the DFS tries alternatives (thread index -> sort key)."""
     cache: dict[int, float] = {}
@@ -222,7 +228,8 @@ def explore(setup, threads, check=None, *, seed=None, budget_s=None, max_schedul
         def spent() -> bool:
             return report.schedules >= limit or report.steps >= DEFAULT_MAX_TOTAL_STEPS
 
-        def one(strategy, dpor=None):
+        def one(strategy, dpor=None, again=False):
+            """Run one schedule (``again``: one that ran already, counted in steps only)."""
             __tracebackhide__ = True
             if wall() > deadline:
                 _timeout(report, start, safety)
@@ -230,22 +237,48 @@ def explore(setup, threads, check=None, *, seed=None, budget_s=None, max_schedul
             if dpor is not None:
                 run.dpor_state = RunState(dpor)
             run.execute(session.setup, session.threads, session.check)
-            report.schedules += 1
             report.steps += run.steps
-            report.strategies[strategy.name] = report.strategies.get(strategy.name, 0) + 1
+            if not again:
+                report.schedules += 1
+                report.strategies[strategy.name] = report.strategies.get(strategy.name, 0) + 1
             if run.out_of_budget:
                 _timeout(report, start, safety)
             if run.failure is not None:
                 _fail(session, run, report, minimize, start)
             return run
 
+        # 0. the default schedule, without the reduction's bookkeeping (which costs about as
+        #    much again as running it): most bugs fail right there, and are found soonest
+        #    this way. The reduction below starts with this same schedule, to build its tree.
+        default = one(_DefaultSchedule(()))
         # 1. the partial-order reduction, fewest preemptions first
         dpor = Dpor(order)
+        if not default.decisions and not default.narrowed:
+            # nothing was ever chosen: that was the only schedule there is
+            dpor.started, dpor.traces = True, 1
+            report.traces = 1
         dpor_limit = limit if len(threads) > 0 else 0
         ran: dict[tuple, tuple] = {}  # deviations -> (trail, steps) of the reduction's runs
-        while dpor.has_work() and not spent():
+        rng = random.Random(seed)
+        walk = RandomWalk(rng)
+        walks_due = EARLY_WALKS if preemption_bound >= 2 else 0
+        while dpor.has_work() and (not spent() or (
+                not dpor.started and report.steps < DEFAULT_MAX_TOTAL_STEPS)):
+            if walks_due and dpor.frontier_devs >= 2 and len(dpor.queue) >= walks_due:
+                # every schedule with up to one preemption ran, and at least as many
+                # alternatives wait as there are walks: a few random schedules now find most
+                # deeper bugs (all philosophers holding one fork) long before the reduction's
+                # next level would. They add to its coverage, never replace it; a reduction
+                # with only a few alternatives left goes on without them (it may finish).
+                while walks_due and not spent():
+                    walks_due -= 1
+                    one(walk)
+                walks_due = 0
+                if spent():
+                    break
+            again = not dpor.started  # its first schedule is the default one, run above
             dpor.next_schedule()
-            run = one(dpor, dpor)
+            run = one(dpor, dpor, again)
             dpor.finished(run)
             if not run.pruned:
                 report.traces += 1
@@ -262,13 +295,14 @@ def explore(setup, threads, check=None, *, seed=None, budget_s=None, max_schedul
             report.interleavings = report.traces
         else:
             dpor = run = None  # the reduction's tree is not needed any more
-            _bounded_then_random(one, report, seed, order, preemption_bound, limit, spent, ran)
+            _bounded_then_random(one, report, order, preemption_bound, limit, spent, ran,
+                                 rng, walk, walks_due)
     report.elapsed_s = wall() - start
     return report
 
 
-def _bounded_then_random(one, report, seed, order, preemption_bound, limit, spent,
-                         ran=None) -> None:
+def _bounded_then_random(one, report, order, preemption_bound, limit, spent, ran, rng, walk,
+                         walks_due) -> None:
     """Bounded search (every schedule with up to ``preemption_bound`` departures, fewest
     first, with early random walks), then PCT and random walks for the rest of the budget.
 
@@ -282,9 +316,6 @@ def _bounded_then_random(one, report, seed, order, preemption_bound, limit, spen
     search = BoundedSearch(preemption_bound, order)
     begun = report.schedules
     share = begun + DFS_SHARE * (limit - begun)
-    rng = random.Random(seed)
-    walk = RandomWalk(rng)
-    walks_due = EARLY_WALKS if preemption_bound >= 2 else 0
 
     def dfs_allowed() -> bool:
         if spent():

@@ -79,6 +79,8 @@ class Run:
         self.watchdog = True  # interrupt a thread stuck outside any point (off when stepping)
         self.dpor_state = None  # the partial-order reduction's bookkeeping, when it drives
         self.pruned = False  # abandoned as redundant (every choice asleep): not a failure
+        #: the clock or a fairness rule, not the strategy, ruled a thread out somewhere
+        self.narrowed = False
         self.leaked: list[Worker] = []
 
     # -- who is calling -------------------------------------------------------------------
@@ -286,8 +288,10 @@ class Run:
                 return []
             first = min(t.deadline for t in timed)
             earliest = [t for t in timed if t.deadline == first]
-            if self.dpor_state is not None and len(earliest) < len(timed):
-                self.dpor_state.fair = True  # the clock, not a dependence, decided who may go
+            if len(earliest) < len(timed):
+                self.narrowed = True
+                if self.dpor_state is not None:
+                    self.dpor_state.fair = True  # the clock, not a dependence, decided
             return earliest
         cands = []
         for t in self.threads:
@@ -295,6 +299,7 @@ class Run:
                 if t.blocker is not None and _stalled(t.blocker):
                     continue  # it would block at once: disabled until a dependent step
                 if self._deferred(t):
+                    self.narrowed = True
                     if self.dpor_state is not None:
                         self.dpor_state.fair = True  # fairness, not a dependence, decided
                     continue
