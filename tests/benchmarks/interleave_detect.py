@@ -140,7 +140,6 @@ def main() -> int:
     print(f"{'exercise':28} " + " ".join(f"{n:>30}" for n in names) + "   ratio", flush=True)
     results: dict = {"engines": {k: str(v) for k, v in engines.items()}, "seeds": args.seeds,
                      "exercises": {}}  # fmt: skip
-    ratios = []
     for i, ex in enumerate(exercises):
         target = -1
         row: dict = {}
@@ -156,13 +155,19 @@ def main() -> int:
         ratio = ""
         a, b = row[names[0]], row[names[-1]]
         if len(names) > 1 and a.get("median_ms") and b.get("median_ms"):
-            ratios.append(a["median_ms"] / b["median_ms"])
-            ratio = f"{ratios[-1]:7.2f}"
+            ratio = f"{a['median_ms'] / b['median_ms']:7.2f}"
         print(f"{ex:28} " + " ".join(cell(row[n]) for n in names) + f" {ratio}", flush=True)
-    if ratios:
-        geo = statistics.geometric_mean(ratios)
-        print(f"\nmedian ms {names[0]} / {names[-1]}: geometric mean {geo:.2f}x over "
-              f"{len(ratios)} cases, {sum(r <= 1.0 for r in ratios)} at or below 1.0x")
+    print()
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            for key, what in (("median_ms", "detection"), ("median_total_ms", "whole call")):
+                pairs = [(row[a][key], row[b][key]) for row in results["exercises"].values()
+                         if row[a].get(key) and row[b].get(key)]
+                if pairs:
+                    ratios = [x / y for x, y in pairs]
+                    print(f"{what:10} {a} / {b}: geometric mean "
+                          f"{statistics.geometric_mean(ratios):.2f}x over {len(ratios)} cases, "
+                          f"{sum(r <= 1.0 for r in ratios)} at or below 1.0x")
     for ex, row in results["exercises"].items():
         for n in names:
             if "error" in row[n]:
