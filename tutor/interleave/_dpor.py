@@ -582,17 +582,19 @@ class RunState:
         if loc == WILD:
             related = self._related(loc, write, thread, limit)
         else:  # as ``_related``, without building the list
-            related = [i for t, i in self.wild.items() if t != thread and i < limit]
+            wild = self.wild
+            related = [i for t, i in wild.items() if t != thread and i < limit] if wild else []
             for per in self._latest(loc, write):
                 if per:
                     for t, i in per.items():
                         if t != thread and i < limit:
                             related.append(i)
         for i in related:
-            ec = events[i].clock
+            event = events[i]
+            ec = event.clock
             if ec is None:
                 continue
-            u = events[i].thread
+            u = event.thread
             if u < len(clock) and clock[u] >= ec[u]:
                 continue  # already ordered after it (and so after everything before it)
             n = len(ec)
