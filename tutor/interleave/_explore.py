@@ -248,7 +248,7 @@ def explore(setup, threads, check=None, *, seed=None, budget_s=None, max_schedul
             return run
 
         # 0. the default schedule, without the reduction's bookkeeping (which costs about as
-        #    much again as running it): most bugs fail right there, and are found soonest
+        #    much again as running it): many bugs fail right there, and are found soonest
         #    this way. The reduction below starts with this same schedule, to build its tree.
         default = one(_DefaultSchedule(()))
         # 1. the partial-order reduction, fewest preemptions first
