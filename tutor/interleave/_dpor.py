@@ -262,6 +262,12 @@ class Dpor:
     def has_work(self) -> bool:
         return not self.started or bool(self.queue)
 
+    def only_schedule(self) -> None:
+        """The default schedule ran (outside the reduction) and made no choice at all: it was
+        the only one, so there is nothing left to explore."""
+        self.started = True
+        self.traces = 1
+
     def next_schedule(self) -> None:
         """Pick the next alternative (the first schedule is the default one)."""
         if not self.started:

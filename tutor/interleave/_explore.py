@@ -183,6 +183,21 @@ class _GcFrozen:
             gc.unfreeze()
 
 
+class _EarlyWalks:
+    """The random walks that run once, before the 2-preemption level of whichever search
+    (the reduction, or the bounded search after it) gets there first."""
+
+    def __init__(self, walk: RandomWalk, count: int) -> None:
+        self.walk = walk
+        self.due = count
+
+    def run(self, one, spent) -> None:
+        while self.due and not spent():
+            self.due -= 1
+            one(self.walk)
+        self.due = 0
+
+
 class _DefaultSchedule(Planned):
     """The default policy's schedule (no departure), run once before the search."""
 
@@ -254,26 +269,21 @@ def explore(setup, threads, check=None, *, seed=None, budget_s=None, max_schedul
         # 1. the partial-order reduction, fewest preemptions first
         dpor = Dpor(order)
         if not default.decisions and not default.narrowed:
-            # nothing was ever chosen: that was the only schedule there is
-            dpor.started, dpor.traces = True, 1
+            dpor.only_schedule()  # nothing was ever chosen: that was the only schedule there is
             report.traces = 1
         dpor_limit = limit if len(threads) > 0 else 0
         ran: dict[tuple, tuple] = {}  # deviations -> (trail, steps) of the reduction's runs
         rng = random.Random(seed)
-        walk = RandomWalk(rng)
-        walks_due = EARLY_WALKS if preemption_bound >= 2 else 0
+        walks = _EarlyWalks(RandomWalk(rng), EARLY_WALKS if preemption_bound >= 2 else 0)
         while dpor.has_work() and (not spent() or (
                 not dpor.started and report.steps < DEFAULT_MAX_TOTAL_STEPS)):
-            if walks_due and dpor.frontier_devs >= 2 and len(dpor.queue) >= walks_due:
+            if walks.due and dpor.frontier_devs >= 2 and len(dpor.queue) >= walks.due:
                 # every schedule with up to one preemption ran, and at least as many
                 # alternatives wait as there are walks: a few random schedules now find most
                 # deeper bugs (all philosophers holding one fork) long before the reduction's
                 # next level would. They add to its coverage, never replace it; a reduction
                 # with only a few alternatives left goes on without them (it may finish).
-                while walks_due and not spent():
-                    walks_due -= 1
-                    one(walk)
-                walks_due = 0
+                walks.run(one, spent)
                 if spent():
                     break
             again = not dpor.started  # its first schedule is the default one, run above
@@ -296,13 +306,13 @@ def explore(setup, threads, check=None, *, seed=None, budget_s=None, max_schedul
         else:
             dpor = run = None  # the reduction's tree is not needed any more
             _bounded_then_random(one, report, order, preemption_bound, limit, spent, ran,
-                                 rng, walk, walks_due)
+                                 rng, walks)
     report.elapsed_s = wall() - start
     return report
 
 
-def _bounded_then_random(one, report, order, preemption_bound, limit, spent, ran, rng, walk,
-                         walks_due) -> None:
+def _bounded_then_random(one, report, order, preemption_bound, limit, spent, ran, rng,
+                         walks) -> None:
     """Bounded search (every schedule with up to ``preemption_bound`` departures, fewest
     first, with early random walks), then PCT and random walks for the rest of the budget.
 
@@ -327,11 +337,8 @@ def _bounded_then_random(one, report, order, preemption_bound, limit, spent, ran
 
     complete = False
     while dfs_allowed() and search.next_schedule():
-        if walks_due and search.complete_bound >= 1:
-            while walks_due and not spent():
-                walks_due -= 1
-                one(walk)
-            walks_due = 0
+        if walks.due and search.complete_bound >= 1:
+            walks.run(one, spent)
             if not dfs_allowed():
                 break
         known = ran.get(search.plan) if ran else None
@@ -355,7 +362,7 @@ def _bounded_then_random(one, report, order, preemption_bound, limit, spent, ran
     pct = PCT(rng)
     turn = 0
     while not spent():
-        strategy = pct if turn % 2 == 0 else walk
+        strategy = pct if turn % 2 == 0 else walks.walk
         turn += 1
         run = one(strategy)
         pct.observed(len(run.decisions))

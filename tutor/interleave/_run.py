@@ -289,9 +289,7 @@ class Run:
             first = min(t.deadline for t in timed)
             earliest = [t for t in timed if t.deadline == first]
             if len(earliest) < len(timed):
-                self.narrowed = True
-                if self.dpor_state is not None:
-                    self.dpor_state.fair = True  # the clock, not a dependence, decided
+                self._ruled_out()  # the clock, not a dependence, decided who may go
             return earliest
         cands = []
         for t in self.threads:
@@ -299,12 +297,17 @@ class Run:
                 if t.blocker is not None and _stalled(t.blocker):
                     continue  # it would block at once: disabled until a dependent step
                 if self._deferred(t):
-                    self.narrowed = True
-                    if self.dpor_state is not None:
-                        self.dpor_state.fair = True  # fairness, not a dependence, decided
+                    self._ruled_out()  # fairness, not a dependence, decided
                     continue
                 cands.append(t)
         return cands or runnable
+
+    def _ruled_out(self) -> None:
+        """A rule of ours (fairness, the clock), not the strategy, kept a thread from running:
+        this schedule cannot be the only one, nor count towards a proof."""
+        self.narrowed = True
+        if self.dpor_state is not None:
+            self.dpor_state.fair = True
 
     def _deferred(self, t: ThreadState) -> bool:
         if not t.defer:
