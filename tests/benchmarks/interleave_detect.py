@@ -30,6 +30,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
+sys.path.insert(0, str(HERE))
+
+from interleave_cases import explore_based_exercises  # noqa: E402 - beside this script
 
 _CHILD = r"""
 import json, os, sys, time
@@ -74,11 +77,6 @@ print("RESULT " + json.dumps({"target": target, "runs": rows}))
 sys.stdout.flush()
 os._exit(0)
 """
-
-
-def explore_based() -> list[str]:
-    return [t.parent.name for t in sorted((REPO / "exercises").glob("*/test_hidden.py"))
-            if "explore(" in t.read_text(encoding="utf-8")]
 
 
 def run_one(engine: Path, exercise: str, target: int, seeds: int, python: str) -> dict:
@@ -128,7 +126,7 @@ def main() -> int:
     engines = dict(e.split("=", 1) for e in (args.engine or [f"new={REPO}"]))
     engines = {name: Path(path).resolve() for name, path in engines.items()}
     names = list(engines)
-    exercises = args.exercises.split(",") if args.exercises else explore_based()
+    exercises = args.exercises.split(",") if args.exercises else explore_based_exercises()
     if args.seeded:
         sys.path.insert(0, str(REPO / "tests" / "interleave"))
         import seeded
