@@ -6,6 +6,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from tutor.interleave._bytecode import short_repr
 
 
@@ -26,3 +28,78 @@ def test_empty_and_frozen_sets_and_other_values():
     assert short_repr([3, 1]) == "[3, 1]"  # lists keep their order
     assert short_repr(set(range(20))) == "<set of 20>"
     assert short_repr("x" * 40, 10) == "'xxxxxxxx\u2026"
+
+
+def _exit_callees(fn) -> list:
+    """The callee of every ``__exit__`` call of ``fn``'s ``with`` blocks, as analysed."""
+    import dis
+
+    from tutor.interleave._bytecode import analyze
+
+    accesses = analyze(fn.__code__)
+    out = []
+    for ins in dis.get_instructions(fn):
+        access = accesses.get(ins.offset)
+        if access is not None and access.op == "call" and access.args == (
+                ("const", None), ("const", None)):
+            out.append(access.target)
+    return out
+
+
+def test_the_exit_of_every_with_block_is_known_after_jumps_and_handlers():
+    def nested(self):
+        with self.left:
+            with self.right:
+                self.n += 1
+
+    def ends_in_an_if(self, k):
+        with self.lock:
+            if k:
+                self.n = k
+
+    def ends_in_a_loop(self):
+        with self.lock:
+            for _ in range(2):
+                self.n += 1
+
+    assert _exit_callees(nested) == [("attr", ("attr", ("local", "self"), "right"), "__exit__"),
+                                     ("attr", ("attr", ("local", "self"), "left"), "__exit__")]
+    lock_exit = ("attr", ("attr", ("local", "self"), "lock"), "__exit__")
+    assert _exit_callees(ends_in_an_if) == [lock_exit]
+    assert _exit_callees(ends_in_a_loop) == [lock_exit]
+
+
+class _Frontier:
+    def __init__(self):
+        self.todo = ["/"]  # assigned only here: loading it is no point of its own
+        self.got = []
+
+    def next_url(self):
+        if self.todo:  # the test reads the list: another thread may empty it meanwhile
+            self.got.append(self.todo.pop())
+
+
+def _crawl(frontier):
+    frontier.next_url()
+
+
+def test_a_test_of_a_list_races_with_a_pop_of_it():
+    from tutor.interleave import InterleavingFailure, explore
+
+    with pytest.raises(InterleavingFailure) as caught:
+        explore(_Frontier, [_crawl, _crawl], minimize=False)
+    assert isinstance(caught.value.__cause__, IndexError)  # pop from an empty list
+
+
+def test_a_test_of_an_int_adds_no_point():
+    from tutor.interleave import explore
+
+    class Counter:
+        def __init__(self):
+            self.n = 0
+
+    def bump(c):
+        c.n += 1  # a read and a write point; the += on the int read is none
+
+    report = explore(Counter, [bump], minimize=False)
+    assert report.steps == 2  # the load and the store of c.n: the += on an int is no point

@@ -57,14 +57,16 @@ def test_a_single_thread_needs_no_reduction():
 
 
 def test_early_walks_find_the_two_waiter_mailbox_and_keep_the_proof():
-    # the bug needs two preemptions: behind 40-odd reduction schedules, found by a walk first
+    # the bug needs two preemptions: behind 47 reduction schedules, found by a walk first on
+    # most seeds (a walk finds it with a few percent chance; the 30 walks may all miss)
     found = []
-    for seed in range(5):
+    for seed in range(10):
         with pytest.raises(InterleavingFailure) as caught:
             _run("if_not_while", seeded.BUGGY, seed=seed)
         found.append(caught.value.report.schedules)
         assert caught.value.report.strategies.get("random", 0) > 0
-    assert max(found) < 47, found
+    assert sorted(found)[len(found) // 2] < 47, found
+    assert sum(n < 47 for n in found) >= 5, found
     # the fix: the same proof as without the walks (469 interleavings), plus the 30 walks
     report = _run("if_not_while", seeded.FIXED, max_schedules=5000)
     assert report.complete and report.traces == 469

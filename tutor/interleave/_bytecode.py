@@ -9,7 +9,11 @@ partial-order reduction compares the objects.
 
 Expressions are tuples: ``("local", name)``, ``("global", name)``, ``("deref", name)``,
 ``("const", value)``, ``("attr", base, name)``, ``("item", base, key)``,
-``("method", base, name)`` (a bound-method load), ``("call", callee)``, ``("null",)``.
+``("method", base, name)`` (a bound-method load), ``("call", callee)``, ``("null",)``;
+an access's target may also be ``("contents", expr)``: what a truth test, a loop, an unpacking,
+a comparison or a format reads of a container it did not load itself at that point (``if
+self.todo:``, ``for x in self.items:``), since loading an attribute nobody reassigns is no
+point of its own (see ``_points``).
 Stack depths come from a walk of the control-flow graph (``dis.stack_effect``), so that the
 slots after a jump or in an exception handler are known to be unknown rather than wrong.
 Covers the bytecode of CPython 3.11 to 3.15; an instruction it does not model leaves every slot
@@ -63,6 +67,8 @@ def text(expr) -> str:
         return f"{text(expr[1])}[{text(expr[2])}]"
     if kind == "call":
         return f"{text(expr[1])}()"
+    if kind == "contents":
+        return text(expr[1])
     return "?"
 
 
@@ -95,16 +101,12 @@ def _effect(ins, jump: bool) -> int | None:
         return None
 
 
-def _depths(instructions, code) -> dict[int, int]:
+def _depths(instructions, entries) -> dict[int, int]:
     """Stack depth before each reachable instruction (offset -> depth)."""
     at = {ins.offset: i for i, ins in enumerate(instructions)}
     depth: dict[int, int] = {}
     work: list[tuple[int, int]] = [(0, 0)]
-    try:
-        table = dis._parse_exception_table(code)  # private, but stable since 3.11
-    except Exception:  # noqa: BLE001 - without it, handlers are just unknown
-        table = []
-    for entry in table:
+    for entry in entries:
         work.append((entry.target, entry.depth + (1 if entry.lasti else 0) + 1))
     while work:
         offset, d = work.pop()
@@ -143,35 +145,186 @@ def _pop(stack, n=1):
 def analyze(code: types.CodeType) -> dict[int, Access]:
     """offset -> Access for every instruction that touches something outside the frame."""
     instructions = list(dis.get_instructions(code))
-    depths = _depths(instructions, code)
+    entries = _exception_entries(code)
+    depths = _depths(instructions, entries)
+    floors = _floors(entries)
+    stacks = _stacks(instructions, depths, entries, floors)
     out: dict[int, Access] = {}
-    stack: list = []
-    fresh = True  # the next instruction starts a block: slots unknown
-    precall = False
-    targets = {ins.argval for ins in instructions if ins.opcode in _JUMPS}
     for ins in instructions:
-        offset = ins.offset
-        if offset not in depths:
-            fresh = True
+        stack = stacks.get(ins.offset)
+        if stack is None:
             continue
-        # 3.11 counts a call's pops on PRECALL (-n) and CALL (-1); we pop them all on CALL
-        checked = not precall
-        if fresh or offset in targets or (checked and len(stack) != depths[offset]):
-            stack = [None] * depths[offset]
-        fresh = ins.opname in _TERMINATORS
-        precall = ins.opname == "PRECALL"
-        access = _step(ins, stack)
+        access = _step(ins, list(stack), floors.get(ins.offset, 0))
         if access is not None:
             access.label = _label(access)
-            out[offset] = access
+            out[ins.offset] = access
     return out
+
+
+def _floors(entries) -> dict[int, int]:
+    """offset -> the depth of the block it is in (its handler's): the code of a ``try`` or
+    ``with`` body never pops below it, so those slots outlive any instruction there."""
+    out: dict[int, int] = {}
+    for entry in entries:
+        for offset in range(entry.start, entry.end, 2):
+            out[offset] = max(out.get(offset, 0), entry.depth)
+    return out
+
+
+def _exception_entries(code) -> list:
+    try:
+        return list(dis._parse_exception_table(code))  # private, but stable since 3.11
+    except Exception:  # noqa: BLE001 - without it, handlers are just unknown
+        return []
+
+
+#: jumps that leave the stack as it is (an unconditional jump), or as the instruction's
+#: fall-through leaves it (a conditional jump that pops its operand either way)
+_PLAIN_JUMPS = frozenset({"JUMP_FORWARD", "JUMP_BACKWARD", "JUMP_BACKWARD_NO_INTERRUPT",
+                          "JUMP", "JUMP_NO_INTERRUPT"})  # fmt: skip
+_MAX_PASSES = 32
+
+
+def _stacks(instructions, depths: dict[int, int], entries, floors) -> dict[int, tuple]:
+    """The abstract stack before each reachable instruction: what every way of reaching it
+    agrees on, slot by slot (a dataflow fixpoint over the control-flow graph).
+
+    Every way in counts: the fall-through, jumps from before or after (a loop's back edge),
+    and the exception handlers, which keep the slots below their entry's depth (the end of
+    a ``with`` block inside another is reached past the inner block's handler, and the outer
+    block's ``__exit__`` sits in one of those slots). A way not worked out yet does not
+    count until it is; slots only ever go from known to unknown, so the passes end.
+    """
+    order = [ins for ins in instructions if ins.offset in depths]
+    # the instruction that follows each one (reachable or not: then nothing falls into it)
+    nxt = {a.offset: b.offset for a, b in zip(instructions, instructions[1:], strict=False)}
+    #: target offset -> {way in: the stack it brings}
+    incoming: dict[int, dict] = {0: {"entry": ()}}
+    result: dict[int, tuple] = {}
+    for _ in range(_MAX_PASSES):
+        changed = False
+        precall = False
+        for ins in order:
+            offset = ins.offset
+            depth = depths[offset]
+            stack = _agree(incoming.get(offset), depth, lenient=precall)
+            if stack is None:
+                precall = False
+                continue  # no way in worked out yet
+            if result.get(offset) != stack:
+                result[offset] = stack
+                changed = True
+            # 3.11 counts a call's pops on PRECALL (-n) and CALL (-1); we pop all on CALL
+            precall = ins.opname == "PRECALL"
+            after = list(stack)
+            _step(ins, after, floors.get(offset, 0))
+            after = tuple(after)
+            if ins.opname not in _TERMINATORS and nxt.get(offset) in depths:
+                incoming.setdefault(nxt[offset], {})[offset] = after
+            if ins.opcode in _JUMPS and isinstance(ins.argval, int) and ins.argval in depths:
+                jumped = _effect(ins, True)
+                taken = _taken(ins, stack, after, depth, jumped)
+                incoming.setdefault(ins.argval, {})[("jump", offset)] = taken
+            for entry in entries:
+                if entry.start <= offset < entry.end and entry.target in depths:
+                    kept = stack[:entry.depth] if len(stack) >= entry.depth else None
+                    extra = (None,) * (1 + (1 if entry.lasti else 0))
+                    way = None if kept is None else tuple(kept) + extra
+                    incoming.setdefault(entry.target, {})[("raise", offset)] = way
+        if not changed:
+            return result
+    return {offset: (None,) * depths[offset] for offset in result}  # did not settle: unknown
+
+
+def _taken(ins, before: tuple, after: tuple, depth: int, jumped: int | None):
+    """The stack a jump takes to its target (None: unknown)."""
+    if jumped is None:
+        return None
+    size = depth + jumped
+    if size < 0:
+        return None
+    if ins.opname in _PLAIN_JUMPS or (ins.opname.startswith("POP_JUMP") and len(after) == size):
+        return after if len(after) == size else None
+    # FOR_ITER and JUMP_IF_*_OR_POP work on the top slot only, SEND on the top two
+    keep = max(0, min(size, depth - (2 if ins.opname == "SEND" else 1)))
+    return tuple(before[:keep]) + (None,) * (size - keep)
+
+
+def _agree(ways: dict | None, depth: int, lenient: bool = False) -> tuple | None:
+    """Slot by slot, the expression every way in agrees on (None where they differ, or a way
+    is unknown); None if no way in is known yet. ``lenient``: after 3.11's PRECALL, whose
+    pops our model makes on the CALL, a fall-through of another size is expected."""
+    if not ways:
+        return None
+    known = []
+    for way in ways.values():
+        if way is None or (len(way) != depth and not lenient):
+            return (None,) * depth
+        known.append(way)
+    first = known[0]
+    if lenient and any(len(way) != len(first) for way in known):
+        return (None,) * depth
+    return tuple(slot if all(way[i] == slot for way in known[1:]) else None
+                 for i, slot in enumerate(first))
 
 
 def _call_access(callee, args) -> Access:
     return Access("call", callee, tuple(args))
 
 
-def _step(ins, stack) -> Access | None:  # noqa: C901 - one branch per opcode family
+def _step(ins, stack, floor: int = 0) -> Access | None:
+    """Apply ``ins`` to the abstract ``stack``; what it touches. ``floor``: slots below it
+    belong to an enclosing block and survive an instruction we do not model."""
+    inspected = _inspects(ins.opname, ins, stack)
+    if inspected is not None:
+        access = _inspect_access(inspected)
+        _model(ins, stack, floor)
+        return access
+    return _model(ins, stack, floor)
+
+
+#: instructions that read the contents of the value(s) on top of the stack (a truth test, a
+#: loop step, an unpacking, a comparison or arithmetic, a format, a ``*``/``**`` spread)
+_TRUTH_TESTS = frozenset({
+    "POP_JUMP_IF_TRUE", "POP_JUMP_IF_FALSE", "POP_JUMP_FORWARD_IF_TRUE",
+    "POP_JUMP_FORWARD_IF_FALSE", "POP_JUMP_BACKWARD_IF_TRUE", "POP_JUMP_BACKWARD_IF_FALSE",
+    "JUMP_IF_TRUE_OR_POP", "JUMP_IF_FALSE_OR_POP", "UNARY_NOT", "TO_BOOL",
+    "UNPACK_SEQUENCE", "UNPACK_EX", "FORMAT_SIMPLE", "CONVERT_VALUE", "LIST_EXTEND",
+    "SET_UPDATE", "DICT_UPDATE", "DICT_MERGE",
+})  # fmt: skip
+_SHARED_KINDS = frozenset({"attr", "global", "item", "deref"})
+
+
+def _shared(expr) -> bool:
+    return expr is not None and expr[0] in _SHARED_KINDS
+
+
+def _inspects(name: str, ins, stack: list) -> tuple | None:
+    """The shared expressions whose contents ``ins`` reads (None: none it can name)."""
+    if not stack:
+        return None
+    if name in _TRUTH_TESTS:
+        found = (stack[-1],)
+    elif name == "FOR_ITER":
+        top = stack[-1]
+        found = (top[1],) if top is not None and top[0] == "iter" else ()
+    elif name == "FORMAT_VALUE":  # 3.11-3.12: the value, under its format spec if any
+        found = (stack[-2] if (ins.arg or 0) & 0x04 and len(stack) >= 2 else stack[-1],)
+    elif name == "COMPARE_OP" or (name == "BINARY_OP" and ins.argrepr != "[]"):
+        found = tuple(stack[-2:])
+    else:
+        return None
+    shared = tuple(expr for expr in found if _shared(expr))
+    return shared or None
+
+
+def _inspect_access(exprs: tuple) -> Access:
+    return Access("read", ("contents", exprs[0]), exprs[1:])
+
+
+def _model(ins, stack, floor: int) -> Access | None:  # noqa: C901 - one branch per opcode
+    """The stack effect of ``ins`` (and what it touches, for the instructions that load or
+    store shared state)."""
     name, arg, argval = ins.opname, ins.arg, ins.argval
     push = stack.append
     if name.startswith("LOAD_FAST"):
@@ -269,6 +422,14 @@ def _step(ins, stack) -> Access | None:  # noqa: C901 - one branch per opcode fa
                     callee = None  # 3.11's [callable, self] of a bound method: ambiguous
         push(("call", callee))
         return _call_access(callee, args)
+    if name == "PUSH_EXC_INFO":  # the exception stays on top, the previous one under it
+        _pop(stack)
+        push(None)
+        push(None)
+        return None
+    if name == "WITH_EXCEPT_START":  # calls the ``__exit__`` below: pushes its result
+        push(None)
+        return None
     if name == "PUSH_NULL":
         push(NULL)
         return None
@@ -284,7 +445,7 @@ def _step(ins, stack) -> Access | None:  # noqa: C901 - one branch per opcode fa
                 "POP_JUMP_FORWARD_IF_TRUE", "POP_JUMP_BACKWARD_IF_FALSE",
                 "POP_JUMP_BACKWARD_IF_TRUE", "POP_JUMP_FORWARD_IF_NONE",
                 "POP_JUMP_FORWARD_IF_NOT_NONE", "POP_JUMP_BACKWARD_IF_NONE",
-                "POP_JUMP_BACKWARD_IF_NOT_NONE", "RETURN_VALUE"):  # fmt: skip
+                "POP_JUMP_BACKWARD_IF_NOT_NONE", "RETURN_VALUE", "POP_EXCEPT"):  # fmt: skip
         _pop(stack)
         return None
     if name in ("STORE_FAST_STORE_FAST", "POP_ITER"):
@@ -303,7 +464,8 @@ def _step(ins, stack) -> Access | None:  # noqa: C901 - one branch per opcode fa
         push(None)
         return None
     if name in ("UNARY_NEGATIVE", "UNARY_NOT", "UNARY_INVERT", "TO_BOOL", "FORMAT_SIMPLE",
-                "CONVERT_VALUE", "CALL_INTRINSIC_1", "LIST_TO_TUPLE", "GET_LEN_X"):  # fmt: skip
+                "CONVERT_VALUE", "CALL_INTRINSIC_1", "LIST_TO_TUPLE", "GET_LEN_X",
+                "CHECK_EXC_MATCH"):  # fmt: skip
         _pop(stack)
         push(None)
         return None
@@ -322,13 +484,18 @@ def _step(ins, stack) -> Access | None:  # noqa: C901 - one branch per opcode fa
                 "DICT_MERGE"):  # fmt: skip
         _pop(stack)
         return None
-    # Anything else: trust only the depth.
+    if name == "UNPACK_SEQUENCE":
+        _pop(stack)
+        stack.extend([None] * arg)
+        return None
+    # Anything else: trust only the depth, and the slots of the enclosing blocks.
     effect = _effect(ins, False)
     if effect is None:
         stack[:] = []
         return None
     depth = max(len(stack) + effect, 0)
-    stack[:] = [None] * depth
+    kept = min(floor, len(stack), depth)
+    stack[:] = stack[:kept] + [None] * (depth - kept)
     return None
 
 

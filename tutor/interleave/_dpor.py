@@ -80,6 +80,8 @@ def footprint(access, frame) -> tuple:
     if op == "call":
         return _call_footprint(target, access.args, frame)
     write = op in ("write", "delete")
+    if kind == "contents":  # ``if self.todo:``, ``for x in self.items:`` read what they hold
+        return tuple(_contents(expr, frame) for expr in (target[1], *access.args))
     if kind == "attr":
         base = resolve(target[1], frame)
         if base is MISSING:
@@ -99,6 +101,28 @@ def footprint(access, frame) -> tuple:
             sub = "*"
         return ((("item", id(container), sub), write),)
     return ((WILD, True),)
+
+
+_FIXED = (str, int, bytes, bool, float, complex, type(None), tuple, frozenset, range)
+
+
+def holds_nothing_shared(access, frame) -> bool:
+    """A test or loop step (``contents``) over values that cannot change (``if self.n:``
+    with an int, ``s.n += 1``): no point is needed there, the load before it had one."""
+    for expr in (access.target[1], *access.args):
+        value = resolve(expr, frame)
+        if value is MISSING or not isinstance(value, _FIXED):
+            return False
+    return True
+
+
+def _contents(expr, frame) -> tuple:
+    """(location, False): reading everything ``expr``'s value holds (unknown: anything)."""
+    value = resolve(expr, frame)
+    if value is MISSING:
+        return (WILD, False)
+    # every entry of it (an int or a str has none that change: it conflicts with nothing)
+    return (("item", id(value), "*"), False)
 
 
 def _call_footprint(callee, args, frame) -> tuple:

@@ -133,6 +133,10 @@ def points_for(code: types.CodeType, f_globals: dict) -> dict[int, tuple]:
                 continue  # BEFORE_WITH's __enter__: the primitive has its own point
             points[ins.offset] = (line, label, not label.startswith("read"), access)
             continue
+        if access is not None and access.target is not None and access.target[0] == "contents":
+            # ``if self.todo:``: the test reads the list, which another thread may change
+            points[ins.offset] = (line, label, False, access)
+            continue
         if skip_next_attr and name in ("LOAD_ATTR", "LOAD_METHOD"):
             skip_next_attr = False
             continue

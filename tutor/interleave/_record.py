@@ -38,6 +38,11 @@ def record_point(ts, frame, access):
     kind = target[0]
     if op == "call":
         return _record_call(ts, frame, target, access.args)
+    if kind == "contents":
+        # ``if self.todo:`` reads the list it loaded just before, which that load's record
+        # already shows: the scheduler needs the point, the timeline and the explanations
+        # have nothing new to say about it
+        return None
     if kind == "attr":
         obj = resolve(target[1], frame)
         if missing(obj):

@@ -18,7 +18,7 @@ import threading
 from collections import deque
 
 from ._diagnosis import deadlock_facts, describe_deadlock, describe_starvation
-from ._dpor import CLOCK, footprint
+from ._dpor import CLOCK, footprint, holds_nothing_shared
 from ._policy import default_choice
 from ._record import record_point, settle
 from ._runtime import (
@@ -370,10 +370,14 @@ class Run:
         ts = self.current
         if self.aborted:
             self._raise_abort(ts)
+        access = where[3]
+        if access is not None and access.target is not None and (
+                access.target[0] == "contents") and holds_nothing_shared(
+                    access, sys._getframe(2)):
+            return  # an int or a str tested or added: nothing another thread can change
         if ts.pending_write is not None:
             settle(ts)
         if self.dpor_state is not None:
-            access = where[3]
             # the learner's frame: below this method and the tracer/monitoring callback
             self.dpor_state.declare(
                 ts.index, footprint(access, sys._getframe(2)) if access is not None else ())
