@@ -40,8 +40,9 @@ def _exit_callees(fn) -> list:
     out = []
     for ins in dis.get_instructions(fn):
         access = accesses.get(ins.offset)
-        if access is not None and access.op == "call" and access.args == (
-                ("const", None), ("const", None)):
+        # ``__exit__(None, None, None)``: two arguments on 3.11-3.13 (with a self slot)
+        if access is not None and access.op == "call" and len(access.args) >= 2 and all(
+                arg == ("const", None) for arg in access.args):
             out.append(access.target)
     return out
 
@@ -103,3 +104,19 @@ def test_a_test_of_an_int_adds_no_point():
 
     report = explore(Counter, [bump], minimize=False)
     assert report.steps == 2  # the load and the store of c.n: the += on an int is no point
+
+
+def test_tests_and_loops_of_a_container_read_what_it_holds():
+    from tutor.interleave._bytecode import analyze
+
+    def shapes(self):
+        if self.todo:
+            pass
+        for x in self.items:
+            self.n = x
+        a, b = self.pair
+        return self.left == self.right
+
+    contents = sorted(access.target[1][2] for access in analyze(shapes.__code__).values()
+                      if access.target is not None and access.target[0] == "contents")
+    assert contents == ["items", "left", "pair", "todo"]  # right: the comparison's other side

@@ -305,9 +305,8 @@ def _inspects(name: str, ins, stack: list) -> tuple | None:
         return None
     if name in _TRUTH_TESTS:
         found = (stack[-1],)
-    elif name == "FOR_ITER":
-        top = stack[-1]
-        found = (top[1],) if top is not None and top[0] == "iter" else ()
+    elif name == "FOR_ITER":  # the iterator is on top, or under its index (3.15)
+        found = tuple(slot[1] for slot in stack[-2:] if slot is not None and slot[0] == "iter")
     elif name == "FORMAT_VALUE":  # 3.11-3.12: the value, under its format spec if any
         found = (stack[-2] if (ins.arg or 0) & 0x04 and len(stack) >= 2 else stack[-1],)
     elif name == "COMPARE_OP" or (name == "BINARY_OP" and ins.argrepr != "[]"):
@@ -448,8 +447,8 @@ def _model(ins, stack, floor: int) -> Access | None:  # noqa: C901 - one branch 
                 "POP_JUMP_BACKWARD_IF_NOT_NONE", "RETURN_VALUE", "POP_EXCEPT"):  # fmt: skip
         _pop(stack)
         return None
-    if name in ("STORE_FAST_STORE_FAST", "POP_ITER"):
-        _pop(stack, 2 if name == "STORE_FAST_STORE_FAST" else 1)
+    if name in ("STORE_FAST_STORE_FAST", "POP_ITER"):  # POP_ITER: the pair, on 3.15
+        _pop(stack, 2 if name == "STORE_FAST_STORE_FAST" else -(_effect(ins, False) or -1))
         return None
     if name == "STORE_FAST_LOAD_FAST":
         _pop(stack)
@@ -472,6 +471,8 @@ def _model(ins, stack, floor: int) -> Access | None:  # noqa: C901 - one branch 
     if name == "GET_ITER":
         (source,) = _pop(stack)
         push(("iter", source))
+        # 3.15: an index (or NULL) goes on top of the iterator, FOR_ITER reads them as a pair
+        stack.extend([None] * max(0, _effect(ins, False) or 0))
         return None
     if name == "FOR_ITER":
         push(None)
