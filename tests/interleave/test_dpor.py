@@ -25,6 +25,7 @@ from tutor.interleave._strategy import BoundedSearch
 pytestmark = pytest.mark.usefixtures("clean_process")
 
 _PRELUDE = """
+import heapq
 import threading
 from types import SimpleNamespace as NS
 
@@ -66,6 +67,8 @@ _SHAPE_OPS = [
     "if not s.d:\n        s.d['{key}'] = {t}",
     "s.y = len(s.log) if s.log == [] else {t}",
     "with s.lock:\n        if s.log:\n            s.y = s.log[0]",
+    "heapq.heappush(s.log, {t})",
+    "if s.log:\n        s.z = heapq.heappop(s.log)",
     "with s.lock:\n        if s.x > {k}:\n            s.y = {t}",
     "with s.lock:\n        with s.sem:\n            s.x += {k}",
     "with s.sem:\n        with s.lock:\n            s.z = s.x + {k}",

@@ -277,9 +277,10 @@ def _step(ins, stack, floor: int = 0) -> Access | None:
     belong to an enclosing block and survive an instruction we do not model."""
     inspected = _inspects(ins.opname, ins, stack)
     if inspected is not None:
-        access = _inspect_access(inspected)
+        # ``self.items += [x]`` extends the list in place: a write of what it holds
+        op = "write" if ins.opname == "BINARY_OP" and ins.argrepr.endswith("=") else "read"
         _model(ins, stack, floor)
-        return access
+        return Access(op, ("contents", inspected[0]), inspected[1:])
     return _model(ins, stack, floor)
 
 
@@ -315,10 +316,6 @@ def _inspects(name: str, ins, stack: list) -> tuple | None:
         return None
     shared = tuple(expr for expr in found if _shared(expr))
     return shared or None
-
-
-def _inspect_access(exprs: tuple) -> Access:
-    return Access("read", ("contents", exprs[0]), exprs[1:])
 
 
 def _model(ins, stack, floor: int) -> Access | None:  # noqa: C901 - one branch per opcode

@@ -81,7 +81,12 @@ def footprint(access, frame) -> tuple:
         return _call_footprint(target, access.args, frame)
     write = op in ("write", "delete")
     if kind == "contents":  # ``if self.todo:``, ``for x in self.items:`` read what they hold
-        return tuple(_contents(expr, frame) for expr in (target[1], *access.args))
+        return tuple(_contents(expr, frame, write) for expr in (target[1], *access.args))
+    if kind == "dynattr":  # ``setattr(self, name, v)``: the attribute ``name`` is now
+        base, name = resolve(target[1], frame), resolve(target[2], frame)
+        if base is MISSING or not isinstance(name, str):
+            return ((WILD, write),)
+        return ((("attr", id(base), name), write),)
     if kind == "attr":
         base = resolve(target[1], frame)
         if base is MISSING:
@@ -116,13 +121,13 @@ def holds_nothing_shared(access, frame) -> bool:
     return True
 
 
-def _contents(expr, frame) -> tuple:
-    """(location, False): reading everything ``expr``'s value holds (unknown: anything)."""
+def _contents(expr, frame, write: bool) -> tuple:
+    """(location, write): everything ``expr``'s value holds (unknown: anything)."""
     value = resolve(expr, frame)
     if value is MISSING:
-        return (WILD, False)
+        return (WILD, write)
     # every entry of it (an int or a str has none that change: it conflicts with nothing)
-    return (("item", id(value), "*"), False)
+    return (("item", id(value), "*"), write)
 
 
 def _call_footprint(callee, args, frame) -> tuple:

@@ -16,7 +16,7 @@ import builtins
 import sys
 import types
 
-from ._bytecode import analyze, text
+from ._bytecode import Access, analyze, text
 from ._runtime import ACTIVE, get_ident, is_learner_file
 
 _SHARED_OPS = frozenset(
@@ -101,6 +101,46 @@ def _is_reader(callee) -> bool:
     return callee[0] == "global" and callee[1] in READERS
 
 
+#: builtin functions that only read what they are given
+_READ_ONLY = READERS | frozenset({"print", "repr", "format", "ascii", "isinstance", "issubclass",
+                                  "callable", "id", "hash", "abs", "round", "divmod", "pow"})
+_PASSED = frozenset({"attr", "global", "item", "deref", "local"})
+_ATTRIBUTE_BUILTINS = frozenset({"getattr", "setattr", "delattr", "hasattr"})
+
+
+def _foreign_call(access: Access, f_globals: dict) -> Access | None:
+    """``heapq.heappush(self.heap, job)``, ``bisect.insort(items, x)``: a function that is not
+    learner code (C, or the standard library: no points of its own) given a value that may be
+    shared. The point reads, or for all we know changes, what each such argument holds (None:
+    no such argument, or the callee is a class or learner code, which have points of their
+    own)."""
+    callee = access.target
+    if callee[0] == "global" and callee[1] in _ATTRIBUTE_BUILTINS and (
+            callee[1] not in f_globals) and len(access.args) >= 2:
+        # ``setattr(self, name, v)``: the attribute it names, read or written
+        op = "read" if callee[1] in ("getattr", "hasattr") else "write"
+        name = access.args[1]
+        shown = name[1] if name is not None and name[0] == "const" else f"<{text(name)}>"
+        return Access(op, ("dynattr", access.args[0], name), (),
+                      label=f"{op} {text(access.args[0])}.{shown}")
+    if callee[0] == "global":
+        fn = f_globals.get(callee[1], getattr(builtins, callee[1], None))
+    else:
+        fn = getattr(f_globals.get(callee[1][1]), callee[2], None)
+    if not isinstance(fn, (types.BuiltinFunctionType, types.FunctionType)):
+        return None  # a class (its __init__ has points, or it reads: READERS) or unknown
+    code = getattr(fn, "__code__", None)
+    if code is not None and is_learner_file(code.co_filename):
+        return None
+    passed = [arg for arg in access.args if arg is not None and arg[0] in _PASSED]
+    if not passed:
+        return None
+    reads = callee[0] == "global" and callee[1] in _READ_ONLY and fn is getattr(
+        builtins, callee[1], None)
+    return Access("read" if reads else "write", ("contents", passed[0]), tuple(passed[1:]),
+                  label=f"call {text(callee)}")
+
+
 def points_for(code: types.CodeType, f_globals: dict) -> dict[int, tuple]:
     """Map offset -> (line, label, may write, Access or None) of ``code``'s points (cached)."""
     entry = _cache.get(id(code))
@@ -127,6 +167,10 @@ def points_for(code: types.CodeType, f_globals: dict) -> dict[int, tuple]:
             if _static_callee(access.target, f_globals):
                 arg = access.args[0] if access.args else None
                 if not (_is_reader(access.target) and arg is not None and arg[0] != "const"):
+                    foreign = _foreign_call(access, f_globals)
+                    if foreign is not None and name in _SHARED_OPS:
+                        points[ins.offset] = (line, foreign.label, foreign.op != "read",
+                                              foreign)
                     continue  # a builtin, a module function or a class: its own code decides
                 label = f"read {text(arg)}"  # len(self.items): reads the container
             if name not in _SHARED_OPS:
@@ -135,7 +179,7 @@ def points_for(code: types.CodeType, f_globals: dict) -> dict[int, tuple]:
             continue
         if access is not None and access.target is not None and access.target[0] == "contents":
             # ``if self.todo:``: the test reads the list, which another thread may change
-            points[ins.offset] = (line, label, False, access)
+            points[ins.offset] = (line, label, access.op != "read", access)
             continue
         if skip_next_attr and name in ("LOAD_ATTR", "LOAD_METHOD"):
             skip_next_attr = False

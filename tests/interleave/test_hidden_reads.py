@@ -1,0 +1,86 @@
+"""Reads and writes that no instruction of the learner's shows on its own (issue 18): a test
+or loop over a container loaded without a point, a C or standard-library function given a
+shared container. Each must be a step of its own that the reduction sees, or it "proves" a
+race-prone program in one interleaving."""
+
+from __future__ import annotations
+
+import heapq
+
+import pytest
+
+from tutor.interleave import InterleavingFailure, explore
+
+pytestmark = pytest.mark.usefixtures("clean_process")
+
+
+class _Frontier:
+    def __init__(self):
+        self.todo = ["/"]  # assigned only here: loading it is no point of its own
+        self.got = []
+
+    def next_url(self):
+        if self.todo:  # the test reads the list: another thread may empty it meanwhile
+            self.got.append(self.todo.pop())
+
+    def next_job(self):
+        if self.todo:
+            self.got.append(heapq.heappop(self.todo))  # C code changes the list
+
+
+def _crawl(frontier):
+    frontier.next_url()
+
+
+def _take(frontier):
+    frontier.next_job()
+
+
+@pytest.mark.parametrize("worker", [_crawl, _take])
+def test_a_check_then_take_on_a_shared_list_is_caught(worker):
+    with pytest.raises(InterleavingFailure) as caught:
+        explore(_Frontier, [worker, worker], minimize=False)
+    assert isinstance(caught.value.__cause__, IndexError)  # from an empty list
+
+
+class _Counter:
+    def __init__(self):
+        self.n = 0
+
+
+def _bump(c):
+    c.n += 1
+
+
+def test_arithmetic_on_an_int_adds_no_step():
+    report = explore(_Counter, [_bump], minimize=False)
+    assert report.steps == 2  # the load and the store of c.n: the += on an int is none
+
+
+def _sleepy_bump(c):
+    delay = 0.001
+    import time
+
+    time.sleep(delay)  # a library function given an int: no step before the sleep's own
+    c.n += 1
+
+
+def test_a_library_call_on_plain_values_adds_no_step():
+    report = explore(_Counter, [_sleepy_bump], minimize=False)
+    assert report.steps == 3  # the sleep, the load and the store
+
+
+class _Slots:
+    def __init__(self):
+        self.free = 1
+
+    def take(self, field="free"):
+        if getattr(self, field) > 0:  # a field named at run time: no attribute instruction
+            setattr(self, field, getattr(self, field) - 1)
+
+
+def test_getattr_and_setattr_are_steps_on_the_attribute_they_name():
+    from tutor.interleave._points import points_for
+
+    labels = sorted(where[1] for where in points_for(_Slots.take.__code__, globals()).values())
+    assert labels == ["read self.<field>", "read self.<field>", "write self.<field>"]
