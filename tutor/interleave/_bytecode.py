@@ -297,7 +297,23 @@ _SHARED_KINDS = frozenset({"attr", "global", "item", "deref"})
 
 
 def _shared(expr) -> bool:
-    return expr is not None and expr[0] in _SHARED_KINDS
+    return expr is not None and expr[0] in _SHARED_KINDS and nameable(expr)
+
+
+def nameable(expr) -> bool:
+    """Can ``resolve`` find this expression's value? Not if a part of it is unknown
+    (``self.cells[i - 1]``: the index was computed): such a value is left alone, as treating
+    it as anything at all would make every step depend on it."""
+    if expr is None:
+        return False
+    kind = expr[0]
+    if kind in ("local", "global", "deref", "const"):
+        return True
+    if kind == "attr":
+        return nameable(expr[1])
+    if kind == "item":
+        return nameable(expr[1]) and nameable(expr[2])
+    return False
 
 
 def _inspects(name: str, ins, stack: list) -> tuple | None:

@@ -16,7 +16,7 @@ import builtins
 import sys
 import types
 
-from ._bytecode import Access, analyze, text
+from ._bytecode import Access, analyze, nameable, text
 from ._runtime import ACTIVE, get_ident, is_learner_file
 
 _SHARED_OPS = frozenset(
@@ -132,7 +132,8 @@ def _foreign_call(access: Access, f_globals: dict) -> Access | None:
     code = getattr(fn, "__code__", None)
     if code is not None and is_learner_file(code.co_filename):
         return None
-    passed = [arg for arg in access.args if arg is not None and arg[0] in _PASSED]
+    passed = [arg for arg in access.args if arg is not None and arg[0] in _PASSED
+              and nameable(arg)]
     if not passed:
         return None
     reads = callee[0] == "global" and callee[1] in _READ_ONLY and fn is getattr(
