@@ -24,6 +24,7 @@ conservatively (it conflicts with everything), which keeps the claim.
 
 from __future__ import annotations
 
+import collections
 import heapq
 import sys
 import types
@@ -108,15 +109,19 @@ def footprint(access, frame) -> tuple:
     return ((WILD, True),)
 
 
-_FIXED = (str, int, bytes, bool, float, complex, type(None), tuple, frozenset, range)
+#: what a test, a loop or a C function can find changed by another thread in place, with no
+#: code of the learner's running (a learner's object with ``__len__`` or ``__iter__`` runs its
+#: own, which has points; an int, a str, a tuple, a class cannot change at all)
+_CHANGEABLE = (list, dict, set, bytearray, collections.deque)
 
 
 def holds_nothing_shared(access, frame) -> bool:
-    """A test or loop step (``contents``) over values that cannot change (``if self.n:``
-    with an int, ``s.n += 1``): no point is needed there, the load before it had one."""
+    """A test, loop step or library call (``contents``) over values that hold nothing another
+    thread can change in place (``if self.n:`` with an int, ``s.n += 1``,
+    ``isinstance(job, Job)``): no point is needed there."""
     for expr in (access.target[1], *access.args):
         value = resolve(expr, frame)
-        if value is MISSING or not isinstance(value, _FIXED):
+        if value is MISSING or isinstance(value, _CHANGEABLE):
             return False
     return True
 
