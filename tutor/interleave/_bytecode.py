@@ -147,17 +147,9 @@ def analyze(code: types.CodeType) -> dict[int, Access]:
     instructions = list(dis.get_instructions(code))
     entries = _exception_entries(code)
     depths = _depths(instructions, entries)
-    floors = _floors(entries)
-    stacks = _stacks(instructions, depths, entries, floors)
-    out: dict[int, Access] = {}
-    for ins in instructions:
-        stack = stacks.get(ins.offset)
-        if stack is None:
-            continue
-        access = _step(ins, list(stack), floors.get(ins.offset, 0))
-        if access is not None:
-            access.label = _label(access)
-            out[ins.offset] = access
+    out = _stacks(instructions, depths, entries, _floors(entries))[1]
+    for access in out.values():
+        access.label = _label(access)
     return out
 
 
@@ -185,9 +177,10 @@ _PLAIN_JUMPS = frozenset({"JUMP_FORWARD", "JUMP_BACKWARD", "JUMP_BACKWARD_NO_INT
 _MAX_PASSES = 32
 
 
-def _stacks(instructions, depths: dict[int, int], entries, floors) -> dict[int, tuple]:
+def _stacks(instructions, depths: dict[int, int], entries, floors) -> tuple[dict, dict]:
     """The abstract stack before each reachable instruction: what every way of reaching it
-    agrees on, slot by slot (a dataflow fixpoint over the control-flow graph).
+    agrees on, slot by slot (a dataflow fixpoint over the control-flow graph); and what each
+    instruction touches, read off those stacks.
 
     Every way in counts: the fall-through, jumps from before or after (a loop's back edge),
     and the exception handlers, which keep the slots below their entry's depth (the end of
@@ -198,12 +191,18 @@ def _stacks(instructions, depths: dict[int, int], entries, floors) -> dict[int, 
     order = [ins for ins in instructions if ins.offset in depths]
     # the instruction that follows each one (reachable or not: then nothing falls into it)
     nxt = {a.offset: b.offset for a, b in zip(instructions, instructions[1:], strict=False)}
+    handlers: dict[int, list] = {}  # offset -> the exception entries covering it
+    for entry in entries:
+        if entry.target in depths:
+            for offset in range(entry.start, entry.end, 2):
+                handlers.setdefault(offset, []).append(entry)
     #: target offset -> {way in: the stack it brings}
     incoming: dict[int, dict] = {0: {"entry": ()}}
     result: dict[int, tuple] = {}
     for _ in range(_MAX_PASSES):
         changed = False
         precall = False
+        accesses: dict[int, Access] = {}  # the pass that changes nothing has them all
         for ins in order:
             offset = ins.offset
             depth = depths[offset]
@@ -217,7 +216,9 @@ def _stacks(instructions, depths: dict[int, int], entries, floors) -> dict[int, 
             # 3.11 counts a call's pops on PRECALL (-n) and CALL (-1); we pop all on CALL
             precall = ins.opname == "PRECALL"
             after = list(stack)
-            _step(ins, after, floors.get(offset, 0))
+            access = _step(ins, after, floors.get(offset, 0))
+            if access is not None:
+                accesses[offset] = access
             after = tuple(after)
             if ins.opname not in _TERMINATORS and nxt.get(offset) in depths:
                 incoming.setdefault(nxt[offset], {})[offset] = after
@@ -225,15 +226,23 @@ def _stacks(instructions, depths: dict[int, int], entries, floors) -> dict[int, 
                 jumped = _effect(ins, True)
                 taken = _taken(ins, stack, after, depth, jumped)
                 incoming.setdefault(ins.argval, {})[("jump", offset)] = taken
-            for entry in entries:
-                if entry.start <= offset < entry.end and entry.target in depths:
-                    kept = stack[:entry.depth] if len(stack) >= entry.depth else None
-                    extra = (None,) * (1 + (1 if entry.lasti else 0))
-                    way = None if kept is None else tuple(kept) + extra
-                    incoming.setdefault(entry.target, {})[("raise", offset)] = way
+            for entry in handlers.get(offset, ()):
+                kept = stack[:entry.depth] if len(stack) >= entry.depth else None
+                extra = (None,) * (1 + (1 if entry.lasti else 0))
+                way = None if kept is None else tuple(kept) + extra
+                incoming.setdefault(entry.target, {})[("raise", offset)] = way
         if not changed:
-            return result
-    return {offset: (None,) * depths[offset] for offset in result}  # did not settle: unknown
+            return result, accesses
+    # did not settle: every slot unknown, and what the instructions touch read off that
+    result = {offset: (None,) * depths[offset] for offset in result}
+    accesses = {}
+    for ins in order:
+        stack = result.get(ins.offset)
+        if stack is not None:
+            access = _step(ins, list(stack), floors.get(ins.offset, 0))
+            if access is not None:
+                accesses[ins.offset] = access
+    return result, accesses
 
 
 def _taken(ins, before: tuple, after: tuple, depth: int, jumped: int | None):
