@@ -151,8 +151,9 @@ def test_the_reduction_reaches_every_outcome(tmp_path, seed):
     _check_every_outcome(tmp_path, seed, None)
 
 
-#: 27, 29 and 56 were missed before tests of containers were points (issue 18, stop 22)
-@pytest.mark.parametrize("seed", sorted({*range(SEEDS), 56}))
+#: stop 21's engine missed outcomes of 14 of the first 100 (4, 6, 10, 11, 24 and 29 among
+#: these): tests and library calls on containers were no steps, and with-exits unknown
+@pytest.mark.parametrize("seed", range(SEEDS))
 def test_the_reduction_reaches_every_outcome_of_blocks_and_tests(tmp_path, seed):
     _check_every_outcome(tmp_path, seed, _SHAPE_OPS + _OPS[4:8])
 
