@@ -28,6 +28,16 @@ class _Frontier:
             self.got.append(heapq.heappop(self.todo))  # C code changes the list
 
 
+    def next_aliased(self):
+        todo = self.todo  # a local alias: the test below is of the shared list
+        if todo:
+            self.got.append(todo.pop())
+
+
+def _crawl_aliased(frontier):
+    frontier.next_aliased()
+
+
 def _crawl(frontier):
     frontier.next_url()
 
@@ -36,7 +46,7 @@ def _take(frontier):
     frontier.next_job()
 
 
-@pytest.mark.parametrize("worker", [_crawl, _take])
+@pytest.mark.parametrize("worker", [_crawl, _take, _crawl_aliased])
 def test_a_check_then_take_on_a_shared_list_is_caught(worker):
     with pytest.raises(InterleavingFailure) as caught:
         explore(_Frontier, [worker, worker], minimize=False)

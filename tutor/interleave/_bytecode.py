@@ -330,7 +330,12 @@ def _inspects(name: str, ins, stack: list) -> tuple | None:
     if not stack:
         return None
     if name in _TRUTH_TESTS:
-        found = (stack[-1],)
+        top = stack[-1]
+        if top is not None and top[0] == "local":
+            # ``todo = self.todo`` and later ``if todo:``: the local may hold a shared list
+            # (at run time, only a list, dict, set... makes it a step)
+            return (top,)
+        found = (top,)
     elif name == "FOR_ITER":  # the iterator is on top, or under its index (3.15)
         found = tuple(slot[1] for slot in stack[-2:] if slot is not None and slot[0] == "iter")
     elif name == "FORMAT_VALUE":  # 3.11-3.12: the value, under its format spec if any
