@@ -94,3 +94,33 @@ def test_getattr_and_setattr_are_steps_on_the_attribute_they_name():
 
     labels = sorted(where[1] for where in points_for(_Slots.take.__code__, globals()).values())
     assert labels == ["read self.<field>", "read self.<field>", "write self.<field>"]
+
+
+class _Disguised:
+    """Claims to be a list through ``__class__``: asking would run learner code in the tracer."""
+
+    asked = 0
+
+    @property
+    def __class__(self):
+        type(self).asked += 1
+        return list
+
+
+class _Holder:
+    def __init__(self):
+        self.box = _Disguised()
+        self.seen = []
+
+    def look(self):
+        if self.box:  # a test of a learner's object: decided on its real type
+            self.seen.append(1)
+
+
+def _look(holder):
+    holder.look()
+
+
+def test_the_tested_value_is_judged_by_its_real_type():
+    explore(_Holder, [_look, _look], minimize=False)
+    assert _Disguised.asked == 0

@@ -85,7 +85,7 @@ def footprint(access, frame) -> tuple:
         return tuple(_contents(expr, frame, write) for expr in (target[1], *access.args))
     if kind == "dynattr":  # ``setattr(self, name, v)``: the attribute ``name`` is now
         base, name = resolve(target[1], frame), resolve(target[2], frame)
-        if base is MISSING or not isinstance(name, str):
+        if base is MISSING or not issubclass(type(name), str):
             return ((WILD, write),)
         return ((("attr", id(base), name), write),)
     if kind == "attr":
@@ -121,7 +121,8 @@ def holds_nothing_shared(access, frame) -> bool:
     ``isinstance(job, Job)``): no point is needed there."""
     for expr in (access.target[1], *access.args):
         value = resolve(expr, frame)
-        if value is MISSING or isinstance(value, _CHANGEABLE):
+        # the real type: ``isinstance`` would ask a learner's ``__class__`` property
+        if value is MISSING or issubclass(type(value), _CHANGEABLE):
             return False
     return True
 

@@ -126,7 +126,8 @@ def _foreign_call(access: Access, f_globals: dict) -> Access | None:
     if callee[0] == "global":
         fn = f_globals.get(callee[1], getattr(builtins, callee[1], None))
     else:
-        fn = getattr(f_globals.get(callee[1][1]), callee[2], None)
+        # the module's own namespace: ``getattr`` would run a learner module's ``__getattr__``
+        fn = vars(f_globals[callee[1][1]]).get(callee[2])
     if not isinstance(fn, (types.BuiltinFunctionType, types.FunctionType)):
         return None  # a class (its __init__ has points, or it reads: READERS) or unknown
     code = getattr(fn, "__code__", None)
