@@ -89,3 +89,37 @@ def test_tests_and_loops_of_a_container_read_what_it_holds():
     ops = [access.op for access in analyze(extend.__code__).values()
            if access.target is not None and access.target[0] == "contents"]
     assert ops == ["write"]
+
+
+def test_each_code_object_is_analysed_once(monkeypatch):
+    """``explore`` calls ``analyze`` for every learner function in every call; the work is
+    done once per code object (a millisecond or so for a small function)."""
+    from tutor.interleave import _bytecode
+
+    calls = []
+    stacks = _bytecode._stacks
+
+    def counted(*args):
+        calls.append(args)
+        return stacks(*args)
+
+    monkeypatch.setattr(_bytecode, "_stacks", counted)
+    source = "def f(s):\n    with s.lock:\n        if s.items:\n            s.n += 1\n"
+    code = compile(source, "learner.py", "exec").co_consts[0]
+    first = _bytecode.analyze(code)
+    assert _bytecode.analyze(code) is first
+    assert _bytecode.instructions_of(code)[0].opname == next(iter(
+        __import__("dis").get_instructions(code))).opname
+    assert len(calls) == 1
+    # the same text compiled again is another code object: analysed on its own, alike
+    twin = compile(source, "learner.py", "exec").co_consts[0]
+    again = _bytecode.analyze(twin)
+    assert len(calls) == 2
+    assert _fields(again) == _fields(first) and first
+    # an entry under the id of a code object that is not the one asked about is not used
+    monkeypatch.setitem(_bytecode._analysed, id(code), (twin, (), {}))
+    assert _fields(_bytecode.analyze(code)) == _fields(first) and len(calls) == 3
+
+
+def _fields(accesses) -> dict:
+    return {offset: (a.op, a.target, a.args, a.label) for offset, a in accesses.items()}

@@ -142,15 +142,40 @@ def _pop(stack, n=1):
     return out
 
 
+#: id(code) -> (code, its instructions, what they touch): a code object's bytecode never
+#: changes, and each ``explore`` call would otherwise analyse the same functions again (about
+#: a millisecond each). The code object is kept so that its id cannot be reused.
+_analysed: dict[int, tuple[types.CodeType, tuple, dict[int, Access]]] = {}
+_ANALYSED_MAX = 4096
+
+
+def instructions_of(code: types.CodeType) -> tuple:
+    """``dis.get_instructions(code)``, once per code object."""
+    return _analysis(code)[1]
+
+
 def analyze(code: types.CodeType) -> dict[int, Access]:
-    """offset -> Access for every instruction that touches something outside the frame."""
-    instructions = list(dis.get_instructions(code))
+    """offset -> Access for every instruction that touches something outside the frame.
+
+    Read-only: the result is shared by every caller (it is worked out once per code object).
+    """
+    return _analysis(code)[2]
+
+
+def _analysis(code: types.CodeType) -> tuple[types.CodeType, tuple, dict[int, Access]]:
+    entry = _analysed.get(id(code))
+    if entry is not None and entry[0] is code:
+        return entry
+    instructions = tuple(dis.get_instructions(code))
     entries = _exception_entries(code)
     depths = _depths(instructions, entries)
     out = _stacks(instructions, depths, entries, _floors(entries))[1]
     for access in out.values():
         access.label = _label(access)
-    return out
+    if len(_analysed) >= _ANALYSED_MAX:
+        _analysed.clear()  # a long-lived process that ran a great deal of code: start again
+    entry = _analysed[id(code)] = (code, instructions, out)
+    return entry
 
 
 def _floors(entries) -> dict[int, int]:
@@ -199,26 +224,30 @@ def _stacks(instructions, depths: dict[int, int], entries, floors) -> tuple[dict
     #: target offset -> {way in: the stack it brings}
     incoming: dict[int, dict] = {0: {"entry": ()}}
     result: dict[int, tuple] = {}
+    #: what each instruction touches, from the stack it last saw: an instruction whose stack
+    #: did not change since is not stepped again (what it sends on is already in place)
+    accesses: dict[int, Access] = {}
     for _ in range(_MAX_PASSES):
         changed = False
         precall = False
-        accesses: dict[int, Access] = {}  # the pass that changes nothing has them all
         for ins in order:
             offset = ins.offset
             depth = depths[offset]
             stack = _agree(incoming.get(offset), depth, lenient=precall)
-            if stack is None:
-                precall = False
-                continue  # no way in worked out yet
-            if result.get(offset) != stack:
-                result[offset] = stack
-                changed = True
             # 3.11 counts a call's pops on PRECALL (-n) and CALL (-1); we pop all on CALL
-            precall = ins.opname == "PRECALL"
+            precall = stack is not None and ins.opname == "PRECALL"
+            if stack is None:
+                continue  # no way in worked out yet
+            if result.get(offset) == stack:
+                continue
+            result[offset] = stack
+            changed = True
             after = list(stack)
             access = _step(ins, after, floors.get(offset, 0))
             if access is not None:
                 accesses[offset] = access
+            else:
+                accesses.pop(offset, None)
             after = tuple(after)
             if ins.opname not in _TERMINATORS and nxt.get(offset) in depths:
                 incoming.setdefault(nxt[offset], {})[offset] = after
@@ -265,6 +294,11 @@ def _agree(ways: dict | None, depth: int, lenient: bool = False) -> tuple | None
     pops our model makes on the CALL, a fall-through of another size is expected."""
     if not ways:
         return None
+    if len(ways) == 1:
+        (way,) = ways.values()
+        if way is not None and (len(way) == depth or lenient):
+            return way
+        return (None,) * depth
     known = []
     for way in ways.values():
         if way is None or (len(way) != depth and not lenient):

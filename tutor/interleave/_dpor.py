@@ -347,12 +347,21 @@ class Dpor:
         self.trail: list[tuple[int, tuple, int]] = []  # (decision, candidates, chosen)
 
     def choose(self, run, cur, cands):
-        k = self.k
-        self.k = k + 1
         default = default_choice(cur, cands)
         first = default.index
-        idx = tuple([t.index for t in cands])
-        state = run.dpor_state
+        want = self.decide(run.dpor_state, tuple([t.index for t in cands]), first, run)
+        if want == first:
+            return default
+        for t in cands:
+            if t.index == want:
+                return t
+        return default
+
+    def decide(self, state: RunState, idx: tuple, first: int, run=None) -> int:
+        """The thread to run at the next decision: candidates ``idx``, ``first`` the default
+        policy's pick (``run`` only to abandon a schedule that repeats an explored one)."""
+        k = self.k
+        self.k = k + 1
         if k < len(self.prefix):
             node, want = self.prefix[k]
             if node.cands != idx or want not in idx:
@@ -386,7 +395,8 @@ class Dpor:
                 if not awake:
                     want = first
                     state.blocked_by_sleep = True
-                    run.prune()  # every way on repeats an interleaving explored already
+                    if run is not None:
+                        run.prune()  # every way on repeats an interleaving explored already
                 else:
                     want = min(awake, key=lambda t: (t != first, self.order_key(t)))
             node.done.append(want)
@@ -397,12 +407,7 @@ class Dpor:
         self.chosen = want
         state.decision = node
         self.trail.append((k, idx, want))
-        if want == first:
-            return default
-        for t in cands:
-            if t.index == want:
-                return t
-        return default
+        return want
 
     def finished(self, run) -> None:
         """After a schedule: count it, and note whether it could still count as a proof."""

@@ -16,7 +16,7 @@ import builtins
 import sys
 import types
 
-from ._bytecode import Access, analyze, nameable, text
+from ._bytecode import Access, analyze, instructions_of, nameable, text
 from ._runtime import ACTIVE, get_ident, is_learner_file
 
 _SHARED_OPS = frozenset(
@@ -148,13 +148,11 @@ def points_for(code: types.CodeType, f_globals: dict) -> dict[int, tuple]:
     entry = _cache.get(id(code))
     if entry is not None and entry[0] is code:
         return entry[1]
-    import dis  # only once learner code runs: keeps ``import tutor.interleave`` light
-
     points: dict[int, tuple[int, str, bool]] = {}
     everything = _mode["points"] == "all"
     skip_next_attr = False
     accesses = analyze(code)
-    for ins in dis.get_instructions(code):
+    for ins in instructions_of(code):
         line = ins.positions.lineno if ins.positions and ins.positions.lineno else None
         if line is None:
             line = code.co_firstlineno
