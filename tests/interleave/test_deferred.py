@@ -67,15 +67,21 @@ def test_replayed_record_builds_the_same_first_schedule(name):
     assert again["trail"], "the program made no decision: nothing was compared"
 
 
-def test_explore_runs_the_default_schedule_once(monkeypatch):
-    runs = []
+@pytest.fixture
+def runs(monkeypatch) -> list[str]:
+    """The strategy of every schedule run from now on, in order."""
+    names: list[str] = []
     execute = Run.execute
 
     def counted(self, *args):
-        runs.append(self.strategy.name)
+        names.append(self.strategy.name)
         return execute(self, *args)
 
     monkeypatch.setattr(Run, "execute", counted)
+    return names
+
+
+def test_explore_runs_the_default_schedule_once(runs):
     setup, threads, check, _ = seeded.FIXED["lost_update"]
     report = explore(setup, threads, check, seed=0, minimize=False)
     assert report.complete and report.traces > 1
@@ -83,15 +89,7 @@ def test_explore_runs_the_default_schedule_once(monkeypatch):
     assert len(runs) == report.schedules  # each schedule ran exactly once
 
 
-def test_a_bug_of_the_default_schedule_is_found_by_it_alone(monkeypatch):
-    runs = []
-    execute = Run.execute
-
-    def counted(self, *args):
-        runs.append(self.strategy.name)
-        return execute(self, *args)
-
-    monkeypatch.setattr(Run, "execute", counted)
+def test_a_bug_of_the_default_schedule_is_found_by_it_alone(runs):
     setup, threads, check, _ = seeded.BUGGY["self_deadlock"]
     with pytest.raises(InterleavingFailure) as caught:
         explore(setup, threads, check, seed=0, minimize=False)
