@@ -5,11 +5,13 @@ race-prone program in one interleaving."""
 
 from __future__ import annotations
 
+import dis
 import heapq
 
 import pytest
 
 from tutor.interleave import InterleavingFailure, explore
+from tutor.interleave._bytecode import analyze
 
 pytestmark = pytest.mark.usefixtures("clean_process")
 
@@ -124,3 +126,76 @@ def _look(holder):
 def test_the_tested_value_is_judged_by_its_real_type():
     explore(_Holder, [_look, _look], minimize=False)
     assert _Disguised.asked == 0
+
+
+class _Table:
+    def __init__(self):
+        self.counts = {"a": 1, "b": 2}  # assigned only here: loading it is no point
+
+    def add(self, key):
+        self.counts[key] = 0
+
+
+def _sum_through_alias(table):
+    counts = table.counts  # a local alias of the shared dict
+    total = 0
+    for _key in counts:  # each step reads the dict, which ``add`` may grow meanwhile
+        total += 1
+
+
+def _sum_over_view(table):
+    total = 0
+    for _key, value in table.counts.items():  # a view is live: each step reads the dict
+        total += value
+
+
+def _sum_parameter(counts):
+    total = 0
+    for _key in counts:  # the thread's argument is the shared dict itself
+        total += 1
+
+
+def _grow(table):
+    table.add("c")
+
+
+def _grow_parameter(counts):
+    counts["c"] = 0
+
+
+@pytest.mark.parametrize(("setup", "reader", "writer"), [
+    (_Table, _sum_through_alias, _grow),
+    (_Table, _sum_over_view, _grow),
+    (lambda: {"a": 1, "b": 2}, _sum_parameter, _grow_parameter),
+], ids=["alias", "view", "parameter"])
+def test_a_loop_over_a_shared_dict_meets_the_insert(setup, reader, writer):
+    with pytest.raises(InterleavingFailure) as caught:
+        explore(setup, [reader, writer], minimize=False)
+    # the insert ran between two steps of the loop
+    assert isinstance(caught.value.__cause__, RuntimeError)
+    assert "changed size during iteration" in str(caught.value.__cause__)
+
+
+def _fill_own_list(state):
+    done = []
+    for i in range(3):
+        done.append(i)
+    for item in done:  # a list of the thread's own: its loop steps are no points
+        state.append(item)
+
+
+def _loop_accesses(fn) -> list:
+    code = fn.__code__
+    accesses = analyze(code)
+    return [accesses.get(ins.offset) for ins in dis.get_instructions(code)
+            if ins.opname == "FOR_ITER"]
+
+
+def test_a_loop_over_a_list_the_thread_built_itself_is_no_point():
+    # ``range(3)`` and ``done`` (filled by the thread itself): every loop step a point
+    # would only add steps to explore
+    assert _loop_accesses(_fill_own_list) == [None, None]
+    (alias,) = _loop_accesses(_sum_through_alias)
+    assert (alias.op, alias.target) == ("read", ("contents", ("local", "counts")))
+    (view,) = _loop_accesses(_sum_over_view)
+    assert view.target[0] == "contents" and view.target[1][2] == "counts"

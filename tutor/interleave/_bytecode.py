@@ -169,7 +169,8 @@ def _analysis(code: types.CodeType) -> tuple[types.CodeType, tuple, dict[int, Ac
     instructions = tuple(dis.get_instructions(code))
     entries = _exception_entries(code)
     depths = _depths(instructions, entries)
-    out = _stacks(instructions, depths, entries, _floors(entries))[1]
+    stacks, out = _stacks(instructions, depths, entries, _floors(entries))
+    _alias_reads(code, instructions, stacks, out)
     for access in out.values():
         access.label = _label(access)
     if len(_analysed) >= _ANALYSED_MAX:
@@ -320,11 +321,57 @@ def _step(ins, stack, floor: int = 0) -> Access | None:
     belong to an enclosing block and survive an instruction we do not model."""
     inspected = _inspects(ins.opname, ins, stack)
     if inspected is not None:
-        # ``self.items += [x]`` extends the list in place: a write of what it holds
-        op = "write" if ins.opname == "BINARY_OP" and ins.argrepr.endswith("=") else "read"
         _model(ins, stack, floor)
-        return Access(op, ("contents", inspected[0]), inspected[1:])
+        return Access(_contents_op(ins), ("contents", inspected[0]), inspected[1:])
     return _model(ins, stack, floor)
+
+
+def _contents_op(ins) -> str:
+    """``self.items += [x]`` extends the list in place: a write of what it holds."""
+    return "write" if ins.opname == "BINARY_OP" and ins.argrepr.endswith("=") else "read"
+
+
+#: what reads every element (a loop, an unpacking, a spread): for a local, only these count
+#: (``total + amount`` on a parameter would make every sum a point, for ints it never needs)
+_WHOLE_READS = frozenset({"FOR_ITER", "UNPACK_SEQUENCE", "UNPACK_EX", "LIST_EXTEND",
+                          "SET_UPDATE", "DICT_UPDATE", "DICT_MERGE"})  # fmt: skip
+
+
+def _alias_reads(code: types.CodeType, instructions, stacks: dict, out: dict) -> None:
+    """Loops, unpackings and spreads of a local that may hold a shared container read what
+    it holds, as they do of ``self.items``: a parameter (``def reader(items): for x in
+    items``), or a local given a shared value (``items = self.items``). A local the function
+    fills itself (``threads = []``) is left alone: every loop step over it would be a point.
+    A truth test of any local is one already (``_inspects``)."""
+    names = set(code.co_varnames[:code.co_argcount + code.co_kwonlyargcount])
+    for ins in instructions:
+        stack = stacks.get(ins.offset)
+        if not stack or not ins.opname.startswith("STORE_FAST"):
+            continue
+        stored = ins.argval if isinstance(ins.argval, tuple) else (ins.argval,)
+        if ins.opname == "STORE_FAST_LOAD_FAST":
+            stored = stored[:1]
+        for name, value in zip(stored, reversed(stack), strict=False):
+            if _shared(value) or (value is not None and value[0] == "local"
+                                  and value[1] in names):
+                names.add(name)
+    if not names:
+        return
+    def held(expr) -> bool:
+        return expr is not None and expr[0] == "local" and expr[1] in names
+    for ins in instructions:
+        stack = stacks.get(ins.offset)
+        if not stack or ins.opname not in _WHOLE_READS:
+            continue
+        found = _inspects(ins.opname, ins, list(stack), held)
+        if found is None:
+            continue
+        access = out.get(ins.offset)
+        if access is None:
+            out[ins.offset] = Access(_contents_op(ins), ("contents", found[0]), found[1:])
+        elif access.target is not None and access.target[0] == "contents":
+            extra = tuple(e for e in found if e != access.target[1] and e not in access.args)
+            access.args = access.args + extra
 
 
 #: instructions that read the contents of the value(s) on top of the stack (a truth test, a
@@ -359,27 +406,41 @@ def nameable(expr) -> bool:
     return False
 
 
-def _inspects(name: str, ins, stack: list) -> tuple | None:
-    """The shared expressions whose contents ``ins`` reads (None: none it can name)."""
+def _inspects(name: str, ins, stack: list, shared=None) -> tuple | None:
+    """The shared expressions whose contents ``ins`` reads (None: none it can name).
+    ``shared``: which expressions count (default: an attribute, global, cell or item)."""
     if not stack:
         return None
     if name in _TRUTH_TESTS:
         top = stack[-1]
-        if top is not None and top[0] == "local":
+        if shared is None and top is not None and top[0] == "local":
             # ``todo = self.todo`` and later ``if todo:``: the local may hold a shared list
             # (at run time, only a list, dict, set... makes it a step)
             return (top,)
         found = (top,)
     elif name == "FOR_ITER":  # the iterator is on top, or under its index (3.15)
-        found = tuple(slot[1] for slot in stack[-2:] if slot is not None and slot[0] == "iter")
+        found = tuple(_iterated(slot[1]) for slot in stack[-2:]
+                      if slot is not None and slot[0] == "iter")
     elif name == "FORMAT_VALUE":  # 3.11-3.12: the value, under its format spec if any
         found = (stack[-2] if (ins.arg or 0) & 0x04 and len(stack) >= 2 else stack[-1],)
     elif name == "COMPARE_OP" or (name == "BINARY_OP" and ins.argrepr != "[]"):
         found = tuple(stack[-2:])
     else:
         return None
-    shared = tuple(expr for expr in found if _shared(expr))
-    return shared or None
+    found = tuple(expr for expr in found if (shared or _shared)(expr))
+    return found or None
+
+
+#: a dict's views are live: a loop over ``d.items()`` reads ``d`` at each step
+_VIEWS = frozenset({"items", "keys", "values"})
+
+
+def _iterated(source):
+    """What a loop over ``source`` reads at each step: ``d`` for ``d.items()``."""
+    if source is not None and source[0] == "call" and source[1] is not None and (
+            source[1][0] == "attr" and source[1][2] in _VIEWS):
+        return source[1][1]
+    return source
 
 
 def _model(ins, stack, floor: int) -> Access | None:  # noqa: C901 - one branch per opcode
