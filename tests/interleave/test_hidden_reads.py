@@ -199,3 +199,13 @@ def test_a_loop_over_a_list_the_thread_built_itself_is_no_point():
     assert (alias.op, alias.target) == ("read", ("contents", ("local", "counts")))
     (view,) = _loop_accesses(_sum_over_view)
     assert view.target[0] == "contents" and view.target[1][2] == "counts"
+    (copied,) = _loop_accesses(_sum_through_two_aliases)
+    assert copied.target == ("contents", ("local", "second"))
+
+
+def _sum_through_two_aliases(table):
+    first = table.counts
+    second = first  # an alias of an alias is one too
+    total = 0
+    for _key in second:
+        total += 1

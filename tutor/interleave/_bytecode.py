@@ -344,6 +344,7 @@ def _alias_reads(code: types.CodeType, instructions, stacks: dict, out: dict) ->
     fills itself (``threads = []``) is left alone: every loop step over it would be a point.
     A truth test of any local is one already (``_inspects``)."""
     names = set(code.co_varnames[:code.co_argcount + code.co_kwonlyargcount])
+    stores = []  # (local, the expression stored in it)
     for ins in instructions:
         stack = stacks.get(ins.offset)
         if not stack or not ins.opname.startswith("STORE_FAST"):
@@ -351,14 +352,21 @@ def _alias_reads(code: types.CodeType, instructions, stacks: dict, out: dict) ->
         stored = ins.argval if isinstance(ins.argval, tuple) else (ins.argval,)
         if ins.opname == "STORE_FAST_LOAD_FAST":
             stored = stored[:1]
-        for name, value in zip(stored, reversed(stack), strict=False):
-            if _shared(value) or (value is not None and value[0] == "local"
-                                  and value[1] in names):
+        stores.extend(zip(stored, reversed(stack), strict=False))
+    grown = True
+    while grown:  # ``a = self.items``, ``b = a``: aliases of aliases, in any order
+        grown = False
+        for name, value in stores:
+            if name not in names and (_shared(value) or (
+                    value is not None and value[0] == "local" and value[1] in names)):
                 names.add(name)
+                grown = True
     if not names:
         return
+
     def held(expr) -> bool:
         return expr is not None and expr[0] == "local" and expr[1] in names
+
     for ins in instructions:
         stack = stacks.get(ins.offset)
         if not stack or ins.opname not in _WHOLE_READS:
