@@ -123,3 +123,17 @@ def test_each_code_object_is_analysed_once(monkeypatch):
 
 def _fields(accesses) -> dict:
     return {offset: (a.op, a.target, a.args, a.label) for offset, a in accesses.items()}
+
+
+def test_the_oldest_analyses_go_when_the_limit_is_reached(monkeypatch):
+    from tutor.interleave import _bytecode
+
+    monkeypatch.setattr(_bytecode, "_analysed", {})
+    monkeypatch.setattr(_bytecode, "_ANALYSED_MAX", 8)
+    codes = [compile(f"def f{i}(s):\n    s.n = {i}\n", "learner.py", "exec").co_consts[0]
+             for i in range(9)]
+    for code in codes:
+        _bytecode.analyze(code)
+    kept = {entry[0] for entry in _bytecode._analysed.values()}
+    assert kept == set(codes[4:])  # the first half went when the ninth came
+    assert _bytecode.instructions_of(codes[-1])[-1].opname.startswith("RETURN")

@@ -144,13 +144,30 @@ def _pop(stack, n=1):
 
 #: id(code) -> (code, its instructions, what they touch): a code object's bytecode never
 #: changes, and each ``explore`` call would otherwise analyse the same functions again (about
-#: a millisecond each). The code object is kept so that its id cannot be reused.
+#: a millisecond each). The code object is kept so that its id cannot be reused. About 6 KB
+#: per code object; past the limit the oldest half goes.
 _analysed: dict[int, tuple[types.CodeType, tuple, dict[int, Access]]] = {}
-_ANALYSED_MAX = 4096
+_ANALYSED_MAX = 2048
 
 
-def instructions_of(code: types.CodeType) -> tuple:
-    """``dis.get_instructions(code)``, once per code object."""
+class Op:
+    """What the preemption points need of an instruction (a ``dis.Instruction`` weighs
+    several times more, and one is kept per instruction of every code object analysed)."""
+
+    __slots__ = ("offset", "opname", "arg", "argval", "argrepr", "line")
+
+    def __init__(self, ins, first_line: int) -> None:
+        self.offset = ins.offset
+        self.opname = ins.opname
+        self.arg = ins.arg
+        self.argval = ins.argval
+        self.argrepr = ins.argrepr if ins.opname == "BINARY_OP" else ""
+        positions = ins.positions
+        self.line = positions.lineno if positions and positions.lineno else first_line
+
+
+def instructions_of(code: types.CodeType) -> tuple[Op, ...]:
+    """The instructions of ``code``, as far as the points need them (once per code object)."""
     return _analysis(code)[1]
 
 
@@ -173,9 +190,11 @@ def _analysis(code: types.CodeType) -> tuple[types.CodeType, tuple, dict[int, Ac
     _alias_reads(code, instructions, stacks, out)
     for access in out.values():
         access.label = _label(access)
-    if len(_analysed) >= _ANALYSED_MAX:
-        _analysed.clear()  # a long-lived process that ran a great deal of code: start again
-    entry = _analysed[id(code)] = (code, instructions, out)
+    if len(_analysed) >= _ANALYSED_MAX:  # a long-lived process that ran a lot of code
+        for key in list(_analysed)[:_ANALYSED_MAX // 2]:
+            del _analysed[key]
+    first_line = code.co_firstlineno
+    entry = _analysed[id(code)] = (code, tuple(Op(ins, first_line) for ins in instructions), out)
     return entry
 
 

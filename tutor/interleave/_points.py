@@ -153,9 +153,7 @@ def points_for(code: types.CodeType, f_globals: dict) -> dict[int, tuple]:
     skip_next_attr = False
     accesses = analyze(code)
     for ins in instructions_of(code):
-        line = ins.positions.lineno if ins.positions and ins.positions.lineno else None
-        if line is None:
-            line = code.co_firstlineno
+        line = ins.line
         access = accesses.get(ins.offset)
         label = access.label if access is not None else ""
         if everything:
