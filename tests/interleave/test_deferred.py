@@ -10,7 +10,7 @@ import math
 import pytest
 import seeded
 
-from tutor.interleave import InterleavingFailure, explore
+from tutor.interleave import InterleavingFailure, _deferred, explore
 from tutor.interleave._deferred import Deferred
 from tutor.interleave._dpor import Dpor, RunState
 from tutor.interleave._explore import DEFAULT_MAX_STEPS, Session, _DefaultSchedule
@@ -60,7 +60,8 @@ def _first_schedule(case, deferred: bool):
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_replayed_record_builds_the_same_first_schedule(name):
+def test_replayed_record_builds_the_same_first_schedule(name, monkeypatch):
+    monkeypatch.setattr(_deferred, "LIMIT", 10**9)  # the long (starving) ones too
     again = _first_schedule(CASES[name], deferred=False)
     replayed = _first_schedule(CASES[name], deferred=True)
     assert replayed == again
@@ -95,3 +96,37 @@ def test_a_bug_of_the_default_schedule_is_found_by_it_alone(runs):
         explore(setup, threads, check, seed=0, minimize=False)
     assert caught.value.report.schedules == 1
     assert runs[0] == "default" and "dpor" not in runs
+
+
+def _report_fields(report) -> tuple:
+    return (report.complete, report.traces, report.schedules, report.bound)
+
+
+def test_a_schedule_too_long_to_write_down_is_run_again(runs, monkeypatch):
+    setup, threads, check, _ = seeded.FIXED["lost_update"]
+    written = explore(setup, threads, check, seed=0, minimize=False)
+    assert runs.count("dpor") == written.schedules - 1  # the default one was not rerun
+    runs.clear()
+    monkeypatch.setattr(_deferred, "LIMIT", 5)  # every default schedule is "too long"
+    rerun = explore(setup, threads, check, seed=0, minimize=False)
+    assert runs.count("dpor") == rerun.schedules  # it ran once more, with the bookkeeping
+    assert _report_fields(rerun) == _report_fields(written)
+    assert rerun.steps > written.steps  # the rerun's steps count, its schedule does not
+
+
+def test_the_record_stops_and_frees_itself_past_the_limit(monkeypatch):
+    monkeypatch.setattr(_deferred, "LIMIT", 5)
+
+    class _Run:
+        dpor_state = None
+
+    run, log = _Run(), Deferred()
+    run.dpor_state = log
+    for _ in range(6):
+        log.declare(0, ())
+        log.execute(0, run)
+        if log.overflowed:
+            break
+    assert log.overflowed and run.dpor_state is None and log.calls == []
+    with pytest.raises(ValueError):
+        log.replay(Dpor(lambda index: index))

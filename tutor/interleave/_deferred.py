@@ -9,6 +9,11 @@ frame as it runs, as only then can it be), and ``replay`` feeds them to a fresh 
 afterwards. The tree, the races and the alternatives queued are the same as the second run's
 would have been, since that run would have made the very same calls, and one schedule fewer
 is run.
+
+A long schedule (most often one that spins until it is declared starving) is not written
+down past ``LIMIT`` calls: its record would cost more than the rerun it saves, in time (each
+step's footprint) and in memory. The recording stops there (``overflowed``), and the
+reduction runs the default schedule again as before.
 """
 
 from __future__ import annotations
@@ -16,6 +21,8 @@ from __future__ import annotations
 from ._dpor import Dpor, RunState
 
 _DECLARE, _EXECUTE, _TOUCH, _SPAWNED, _PARK, _UNPARK, _FAIR, _DECIDED = range(8)
+#: calls written down at most (a schedule of some 2,000 steps)
+LIMIT = 6_000
 
 
 class _PendingLog(dict):
@@ -41,6 +48,7 @@ class Deferred:
         self.calls: list[tuple] = []
         self.pending = _PendingLog(self.calls)
         self._fair = False
+        self.overflowed = False  # too long to write down: nothing to replay
 
     @property
     def fair(self) -> bool:
@@ -56,7 +64,13 @@ class Deferred:
         self.calls.append((_DECLARE, thread, fp))
 
     def execute(self, thread: int, run) -> None:
-        self.calls.append((_EXECUTE, thread))
+        calls = self.calls
+        calls.append((_EXECUTE, thread))
+        if len(calls) > LIMIT and run is not None:
+            # stop here: the run sheds its bookkeeping (no more footprints), the record goes
+            self.overflowed = True
+            self.calls = self.pending._calls = []
+            run.dpor_state = None
 
     def touch(self, thread: int, run, loc, write: bool) -> None:
         self.calls.append((_TOUCH, thread, loc, write))
@@ -70,6 +84,8 @@ class Deferred:
 
     def replay(self, dpor: Dpor) -> RunState:
         """The reduction's first schedule, built from these calls instead of a second run."""
+        if self.overflowed:
+            raise ValueError("the schedule was too long to write down: run it again")
         dpor.begin()
         state = RunState(dpor)
         for call in self.calls:

@@ -252,9 +252,10 @@ def explore(setup, threads, check=None, *, seed=None, budget_s=None, max_schedul
         def spent() -> bool:
             return report.schedules >= limit or report.steps >= DEFAULT_MAX_TOTAL_STEPS
 
-        def one(strategy, dpor=None, state=None):
+        def one(strategy, dpor=None, state=None, again=False):
             """Run one schedule (``dpor``: with the reduction's bookkeeping; ``state``: the
-            stand-in that writes it down for later)."""
+            stand-in that writes it down for later; ``again``: one that ran already, counted
+            in steps only)."""
             __tracebackhide__ = True
             if wall() > deadline:
                 _timeout(report, start, safety)
@@ -265,8 +266,9 @@ def explore(setup, threads, check=None, *, seed=None, budget_s=None, max_schedul
                 run.dpor_state = state
             run.execute(session.setup, session.threads, session.check)
             report.steps += run.steps
-            report.schedules += 1
-            report.strategies[strategy.name] = report.strategies.get(strategy.name, 0) + 1
+            if not again:
+                report.schedules += 1
+                report.strategies[strategy.name] = report.strategies.get(strategy.name, 0) + 1
             if run.out_of_budget:
                 _timeout(report, start, safety)
             if run.failure is not None:
@@ -302,8 +304,11 @@ def explore(setup, threads, check=None, *, seed=None, budget_s=None, max_schedul
                     break
             if not dpor.started:  # its first schedule is the default one, run above
                 dpor.next_schedule()
-                run = default
-                run.dpor_state = deferred.replay(dpor)
+                if deferred.overflowed:  # too long to write down: run it again
+                    run = one(dpor, dpor, again=True)
+                else:
+                    run = default
+                    run.dpor_state = deferred.replay(dpor)
                 deferred = None
             else:
                 dpor.next_schedule()
