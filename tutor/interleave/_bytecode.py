@@ -390,7 +390,7 @@ def _alias_reads(code: types.CodeType, instructions, stacks: dict, out: dict) ->
         stack = stacks.get(ins.offset)
         if not stack or ins.opname not in _WHOLE_READS:
             continue
-        found = _inspects(ins.opname, ins, list(stack), held)
+        found = _inspects(ins.opname, ins, stack, held)
         if found is None:
             continue
         access = out.get(ins.offset)
@@ -433,7 +433,7 @@ def nameable(expr) -> bool:
     return False
 
 
-def _inspects(name: str, ins, stack: list, shared=None) -> tuple | None:
+def _inspects(name: str, ins, stack, shared=None) -> tuple | None:
     """The shared expressions whose contents ``ins`` reads (None: none it can name).
     ``shared``: which expressions count (default: an attribute, global, cell or item)."""
     if not stack:

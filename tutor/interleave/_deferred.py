@@ -67,7 +67,7 @@ class Deferred:
     def execute(self, thread: int, run) -> None:
         calls = self.calls
         calls.append((_EXECUTE, thread))
-        if len(calls) > LIMIT and run is not None:
+        if len(calls) > LIMIT:
             # stop here: the run sheds its bookkeeping (no more footprints), the record goes
             self.overflowed = True
             self.calls = self.pending._calls = []

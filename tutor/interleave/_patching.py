@@ -99,15 +99,15 @@ def _apply() -> None:
 
 
 def _order_pool_threads() -> None:
-    """Make ``ThreadPoolExecutor`` keep its threads in order (see ``ThreadsInOrder``), also
-    for a pool the learner's code imports only while it is explored."""
-    from concurrent.futures import thread as futures  # loaded now if not yet: a few ms, once
+    """Make ``ThreadPoolExecutor`` keep its threads in order (see ``ThreadsInOrder``). Its
+    module is loaded here if it was not yet, so that a pool the learner's code imports only
+    later, while it is explored, is the patched one too."""
+    from concurrent.futures import thread as futures
 
     pool = futures.ThreadPoolExecutor
-    init = pool.__dict__.get("__init__")
-    if init is not None and not hasattr(init, "__wrapped__"):
-        _saved.append((pool, "__init__", init))
-        pool.__init__ = _pool_threads_in_order(init)
+    init = pool.__dict__["__init__"]
+    _saved.append((pool, "__init__", init))
+    pool.__init__ = _pool_threads_in_order(init)
 
 
 def _restore() -> None:
@@ -119,8 +119,6 @@ def _restore() -> None:
 def acquire_patch() -> None:
     if ACTIVE.patched == 0 and not ACTIVE.installed:
         _apply()
-    else:
-        _order_pool_threads()
     ACTIVE.patched += 1
 
 
