@@ -57,6 +57,8 @@ def text(expr) -> str:
     if expr is None:
         return "?"
     kind = expr[0]
+    if expr == ("local", ".0"):  # a comprehension's hidden argument: its iterator
+        return "the iterable"
     if kind in ("local", "global", "deref"):
         return str(expr[1])
     if kind == "const":
@@ -95,6 +97,8 @@ def _arg(ins):
 
 
 def _effect(ins, jump: bool) -> int | None:
+    if ins.opname == "RETURN_GENERATOR":
+        return 1  # what the generator is first resumed with (3.11 and 3.12's ``dis`` say 0)
     try:
         return dis.stack_effect(ins.opcode, _arg(ins), jump=jump)
     except (ValueError, TypeError):
@@ -372,12 +376,18 @@ def _alias_reads(code: types.CodeType, instructions, stacks: dict, out: dict) ->
         if ins.opname == "STORE_FAST_LOAD_FAST":
             stored = stored[:1]
         stores.extend(zip(stored, reversed(stack), strict=False))
+
+    def from_shared(value) -> bool:
+        if value is not None and value[0] in ("call", "iter"):  # ``it = iter(self.items)``
+            walked = _iterated(value[1] if value[0] == "iter" else value)
+            return walked != (value,) and any(from_shared(found) for found in walked)
+        return _shared(value) or (value is not None and value[0] == "local" and value[1] in names)
+
     grown = True
     while grown:  # ``a = self.items``, ``b = a``: aliases of aliases, in any order
         grown = False
         for name, value in stores:
-            if name not in names and (_shared(value) or (
-                    value is not None and value[0] == "local" and value[1] in names)):
+            if name not in names and from_shared(value):
                 names.add(name)
                 grown = True
     if not names:
@@ -446,8 +456,14 @@ def _inspects(name: str, ins, stack, shared=None) -> tuple | None:
             return (top,)
         found = (top,)
     elif name == "FOR_ITER":  # the iterator is on top, or under its index (3.15)
-        found = tuple(_iterated(slot[1]) for slot in stack[-2:]
-                      if slot is not None and slot[0] == "iter")
+        found = ()
+        for slot in stack[-2:]:
+            if slot is None:
+                continue
+            if slot[0] == "iter":
+                found += _iterated(slot[1])
+            elif slot[0] == "local":  # a comprehension's ``.0``: an iterator made by its caller
+                found += (slot,)
     elif name == "FORMAT_VALUE":  # 3.11-3.12: the value, under its format spec if any
         found = (stack[-2] if (ins.arg or 0) & 0x04 and len(stack) >= 2 else stack[-1],)
     elif name == "COMPARE_OP" or (name == "BINARY_OP" and ins.argrepr != "[]"):
@@ -460,14 +476,24 @@ def _inspects(name: str, ins, stack, shared=None) -> tuple | None:
 
 #: a dict's views are live: a loop over ``d.items()`` reads ``d`` at each step
 _VIEWS = frozenset({"items", "keys", "values"})
+#: builtins whose result walks its arguments lazily: each step of a loop over
+#: ``enumerate(self.items)`` or ``zip(a, b)`` reads them (``list(x)``, ``sorted(x)`` copy at
+#: the call, which is a point of its own)
+_LAZY = frozenset({"enumerate", "zip", "reversed", "iter", "map", "filter"})
 
 
-def _iterated(source):
-    """What a loop over ``source`` reads at each step: ``d`` for ``d.items()``."""
-    if source is not None and source[0] == "call" and source[1] is not None and (
-            source[1][0] == "attr" and source[1][2] in _VIEWS):
-        return source[1][1]
-    return source
+def _iterated(source) -> tuple:
+    """What a loop over ``source`` reads at each step: ``d`` for ``d.items()``, ``a`` and ``b``
+    for ``zip(a, b)``, the iterator itself when it is a local (a comprehension's ``.0``)."""
+    if source is None or source[0] != "call" or source[1] is None:
+        return (source,)
+    callee = source[1]
+    if callee[0] == "attr" and callee[2] in _VIEWS:
+        return (callee[1],)
+    if len(source) > 2:  # a lazy builtin: what it was given (``map``'s function is no container)
+        args = source[2][1:] if callee[1] in ("map", "filter") else source[2]
+        return tuple(found for arg in args for found in _iterated(arg))
+    return (source,)
 
 
 def _model(ins, stack, floor: int) -> Access | None:  # noqa: C901 - one branch per opcode
@@ -568,7 +594,10 @@ def _model(ins, stack, floor: int) -> Access | None:  # noqa: C901 - one branch 
                 if head[0] is not None and head[0][0] not in ("null", "self") and (
                         head[1] is not None and head[1][0] not in ("null", "self")):
                     callee = None  # 3.11's [callable, self] of a bound method: ambiguous
-        push(("call", callee))
+        if callee is not None and callee[0] == "global" and callee[1] in _LAZY:
+            push(("call", callee, tuple(args)))  # ``enumerate(self.items)``: walked later
+        else:
+            push(("call", callee))
         return _call_access(callee, args)
     if name == "PUSH_EXC_INFO":  # the exception stays on top, the previous one under it
         _pop(stack)
@@ -638,15 +667,39 @@ def _model(ins, stack, floor: int) -> Access | None:  # noqa: C901 - one branch 
         _pop(stack)
         stack.extend([None] * arg)
         return None
+    if name in ("BUILD_MAP", "BUILD_CONST_KEY_MAP", "BUILD_SLICE"):  # a dict comprehension's
+        _pop(stack, 2 * arg if name == "BUILD_MAP" else arg + (name == "BUILD_CONST_KEY_MAP"))
+        push(None)
+        return None
+    if name == "MAP_ADD":
+        _pop(stack, 2)
+        return None
     # Anything else: trust only the depth, and the slots of the enclosing blocks.
     effect = _effect(ins, False)
     if effect is None:
         stack[:] = []
         return None
+    pushes = _PUSHES.get(name)
+    if pushes is not None and pushes - effect >= 0:
+        # it takes what it works on from the top only: the slots under those stay known (a
+        # ``yield`` or an f-string inside ``for x in self.items:`` keeps the loop's iterator)
+        _pop(stack, pushes - effect)
+        stack.extend([None] * pushes)
+        return None
     depth = max(len(stack) + effect, 0)
     kept = min(floor, len(stack), depth)
     stack[:] = stack[:kept] + [None] * (depth - kept)
     return None
+
+
+#: how many values an instruction not modelled above pushes (what it pops is that less its
+#: stack effect): the slots below those it pops are untouched
+_PUSHES = {
+    "MAKE_FUNCTION": 1, "SET_FUNCTION_ATTRIBUTE": 1, "LOAD_CLOSURE": 1, "IMPORT_NAME": 1,
+    "IMPORT_FROM": 1, "LOAD_ASSERTION_ERROR": 1, "LOAD_BUILD_CLASS": 1, "FORMAT_VALUE": 1,
+    "YIELD_VALUE": 1, "GET_AWAITABLE": 1, "CALL_FUNCTION_EX": 1, "END_SEND": 1,
+    "RETURN_GENERATOR": 1, "DELETE_FAST": 0, "END_FOR": 0, "RAISE_VARARGS": 0, "RERAISE": 0,
+}  # fmt: skip
 
 
 # --- in a running frame ------------------------------------------------------------------------

@@ -24,12 +24,12 @@ conservatively (it conflicts with everything), which keeps the claim.
 
 from __future__ import annotations
 
-import collections
 import heapq
 import sys
 import types
 
 from ._bytecode import MISSING, resolve, safe_getattr
+from ._iterators import CHANGEABLE, walked
 from ._policy import default_choice
 from ._runtime import is_learner_file
 
@@ -82,7 +82,8 @@ def footprint(access, frame) -> tuple:
         return _call_footprint(target, access.args, frame)
     write = op in ("write", "delete")
     if kind == "contents":  # ``if self.todo:``, ``for x in self.items:`` read what they hold
-        return tuple(_contents(expr, frame, write) for expr in (target[1], *access.args))
+        return tuple(entry for expr in (target[1], *access.args)
+                     for entry in _contents(expr, frame, write))
     if kind == "dynattr":  # ``setattr(self, name, v)``: the attribute ``name`` is now
         base, name = resolve(target[1], frame), resolve(target[2], frame)
         if base is MISSING or not issubclass(type(name), str):
@@ -109,31 +110,31 @@ def footprint(access, frame) -> tuple:
     return ((WILD, True),)
 
 
-#: what a test, a loop or a C function can find changed by another thread in place, with no
-#: code of the learner's running (a learner's object with ``__len__`` or ``__iter__`` runs its
-#: own, which has points; an int, a str, a tuple, a class cannot change at all)
-_CHANGEABLE = (list, dict, set, bytearray, collections.deque)
-
-
 def holds_nothing_shared(access, frame) -> bool:
     """A test, loop step or library call (``contents``) over values that hold nothing another
     thread can change in place (``if self.n:`` with an int, ``s.n += 1``,
-    ``isinstance(job, Job)``): no point is needed there."""
+    ``isinstance(job, Job)``, a loop over ``range``): no point is needed there. A builtin
+    iterator (a comprehension's ``.0``, ``enumerate(self.items)``) holds what it walks."""
     for expr in (access.target[1], *access.args):
         value = resolve(expr, frame)
-        # the real type: ``isinstance`` would ask a learner's ``__class__`` property
-        if value is MISSING or issubclass(type(value), _CHANGEABLE):
+        # what another thread can change in place with no code of the learner's running (its
+        # object with ``__len__`` or ``__iter__`` runs its own, which has points); the real
+        # type, as ``isinstance`` would ask a learner's ``__class__`` property
+        if value is MISSING or issubclass(type(value), CHANGEABLE) or walked(value):
             return False
     return True
 
 
 def _contents(expr, frame, write: bool) -> tuple:
-    """(location, write): everything ``expr``'s value holds (unknown: anything)."""
+    """((location, write), ...): everything ``expr``'s value holds (unknown: anything)."""
     value = resolve(expr, frame)
     if value is MISSING:
-        return (WILD, write)
+        return ((WILD, write),)
+    containers = walked(value)
+    if containers:  # an iterator: the step reads (or writes) what it walks
+        return tuple((("item", id(c), "*"), write) for c in containers)
     # every entry of it (an int or a str has none that change: it conflicts with nothing)
-    return (("item", id(value), "*"), write)
+    return ((("item", id(value), "*"), write),)
 
 
 def _call_footprint(callee, args, frame) -> tuple:

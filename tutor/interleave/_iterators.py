@@ -1,0 +1,75 @@
+"""What a builtin iterator walks over: the containers whose contents each of its steps reads.
+
+A loop over ``enumerate(self.items)``, ``zip(a, b)`` or ``reversed(self.items)``, and the
+hidden ``.0`` argument of a comprehension or generator expression (``sum(v for v in
+self.counts.values())``), steps an *iterator*, not the container; each step still reads the
+container, which another thread may change meanwhile ("dictionary changed size during
+iteration", or a list read half before and half after another thread's update).
+``gc.get_referents`` names what a C object holds without running any Python code (its
+``tp_traverse``), so the container is found even through nested iterators, and learner
+code never runs. ``itertools.chain`` is followed only into the iterable it is on: those it
+has not reached are in a tuple with the learner's other values.
+"""
+
+from __future__ import annotations
+
+import collections
+import gc
+import itertools
+
+#: what another thread can change in place while an iterator walks it
+CHANGEABLE = (list, dict, set, bytearray, collections.deque)
+
+
+def _types_of(*objects) -> frozenset:
+    return frozenset(type(obj) for obj in objects)
+
+
+_d = {0: 0}
+_dq = collections.deque([0])
+_od = collections.OrderedDict(a=0)
+#: the builtin iterators whose steps read what they were made from (``range``'s, ``str``'s and
+#: ``tuple``'s read nothing that can change, and have no container to find)
+ITERATORS = _types_of(
+    iter([]), reversed([]), iter(_d), iter(_d.values()), iter(_d.items()), reversed(_d),
+    reversed(_d.values()), reversed(_d.items()), iter(set()), iter(bytearray()), iter(_dq),
+    reversed(_dq), iter(_od), iter(_od.values()), iter(_od.items()), reversed(_od),
+    enumerate([]), zip(), map(abs, []), filter(None, []), reversed(range(0)),
+    itertools.chain(), itertools.islice([], 0), itertools.zip_longest(),
+    itertools.starmap(abs, []), itertools.compress([], []),
+)
+del _d, _dq, _od
+
+_DEPTH = 4
+
+
+def walked(value) -> tuple:
+    """The changeable containers the builtin iterator ``value`` reads at its next step
+    (through nested iterators: ``enumerate(zip(a, b))``); () for anything else, or an
+    iterator that is exhausted (it has let go of its container)."""
+    if type(value) not in ITERATORS:
+        return ()
+    found: list = []
+    _collect(value, found, 0)
+    return tuple(found)
+
+
+def _collect(iterator, found: list, depth: int) -> None:
+    for held in gc.get_referents(iterator):
+        kind = type(held)
+        if issubclass(kind, CHANGEABLE):
+            if not any(held is seen for seen in found):
+                found.append(held)
+        elif depth >= _DEPTH:
+            continue
+        elif kind in ITERATORS:
+            _collect(held, found, depth + 1)
+        elif kind is tuple and type(iterator) in _HOLD_A_TUPLE_OF_ITERATORS:
+            for inner in held:  # only the iterators: the tuple of last values is the learner's
+                if type(inner) in ITERATORS:
+                    _collect(inner, found, depth + 1)
+
+
+#: iterators that keep the iterators of their arguments in a tuple (its other tuples, the last
+#: values produced, are passed over: they are the learner's values, not what the loop walks)
+_HOLD_A_TUPLE_OF_ITERATORS = _types_of(zip(), map(abs, []), itertools.zip_longest())
