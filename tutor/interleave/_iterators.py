@@ -49,17 +49,16 @@ def walked(value) -> tuple:
     iterator that is exhausted (it has let go of its container)."""
     if type(value) not in ITERATORS:
         return ()
-    found: list = []
+    found: dict[int, object] = {}
     _collect(value, found, 0)
-    return tuple(found)
+    return tuple(found.values())
 
 
-def _collect(iterator, found: list, depth: int) -> None:
+def _collect(iterator, found: dict, depth: int) -> None:
     for held in gc.get_referents(iterator):
         kind = type(held)
         if issubclass(kind, CHANGEABLE):
-            if not any(held is seen for seen in found):
-                found.append(held)
+            found.setdefault(id(held), held)
         elif depth >= _DEPTH:
             continue
         elif kind in ITERATORS:
