@@ -23,6 +23,7 @@ def test_the_iterator_of_each_changeable_container_walks_it():
     assert _same(walked(iter(table.items())), table)
     assert _same(walked(iter(table.values())), table)
     assert _same(walked(reversed(table)), table)
+    assert _same(walked(table.values()), table)  # a view (3.15 gives one to a genexpr's .0)
     assert _same(walked(iter(tags)), tags)
     assert _same(walked(iter(raw)), raw)
     assert _same(walked(iter(jobs)), jobs)

@@ -28,8 +28,8 @@ def _types_of(*objects) -> frozenset:
 _d = {0: 0}
 _dq = collections.deque([0])
 _od = collections.OrderedDict(a=0)
-#: the builtin iterators whose steps read what they were made from (``range``'s, ``str``'s and
-#: ``tuple``'s read nothing that can change, and have no container to find)
+#: the builtin iterators (and views) whose steps read what they were made from (``range``'s,
+#: ``str``'s and ``tuple``'s read nothing that can change, and have no container to find)
 ITERATORS = _types_of(
     iter([]), reversed([]), iter(_d), iter(_d.values()), iter(_d.items()), reversed(_d),
     reversed(_d.values()), reversed(_d.items()), iter(set()), iter(bytearray()), iter(_dq),
@@ -37,6 +37,9 @@ ITERATORS = _types_of(
     enumerate([]), zip(), map(abs, []), filter(None, []), reversed(range(0)),
     itertools.chain(), itertools.islice([], 0), itertools.zip_longest(),
     itertools.starmap(abs, []), itertools.compress([], []),
+    # a dict's views are live too: 3.15 hands a generator expression the iterable itself
+    # (``sum(v for v in d.values())``: its ``.0`` is the view), earlier versions an iterator
+    _d.keys(), _d.values(), _d.items(), _od.keys(), _od.values(), _od.items(),
 )
 del _d, _dq, _od
 
