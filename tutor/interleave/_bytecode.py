@@ -378,8 +378,8 @@ def _alias_reads(code: types.CodeType, instructions, stacks: dict, out: dict) ->
         stores.extend(zip(stored, reversed(stack), strict=False))
 
     def from_shared(value) -> bool:
-        if value is not None and value[0] in ("call", "iter"):  # ``it = iter(self.items)``
-            walked = _iterated(value[1] if value[0] == "iter" else value)
+        if value is not None and value[0] == "call":  # ``it = iter(self.items)``, ``d.items()``
+            walked = _iterated(value)
             return walked != (value,) and any(from_shared(found) for found in walked)
         return _shared(value) or (value is not None and value[0] == "local" and value[1] in names)
 
@@ -667,13 +667,6 @@ def _model(ins, stack, floor: int) -> Access | None:  # noqa: C901 - one branch 
         _pop(stack)
         stack.extend([None] * arg)
         return None
-    if name in ("BUILD_MAP", "BUILD_CONST_KEY_MAP", "BUILD_SLICE"):  # a dict comprehension's
-        _pop(stack, 2 * arg if name == "BUILD_MAP" else arg + (name == "BUILD_CONST_KEY_MAP"))
-        push(None)
-        return None
-    if name == "MAP_ADD":
-        _pop(stack, 2)
-        return None
     # Anything else: trust only the depth, and the slots of the enclosing blocks.
     effect = _effect(ins, False)
     if effect is None:
@@ -698,7 +691,8 @@ _PUSHES = {
     "MAKE_FUNCTION": 1, "SET_FUNCTION_ATTRIBUTE": 1, "LOAD_CLOSURE": 1, "IMPORT_NAME": 1,
     "IMPORT_FROM": 1, "LOAD_ASSERTION_ERROR": 1, "LOAD_BUILD_CLASS": 1, "FORMAT_VALUE": 1,
     "YIELD_VALUE": 1, "GET_AWAITABLE": 1, "CALL_FUNCTION_EX": 1, "END_SEND": 1,
-    "RETURN_GENERATOR": 1, "DELETE_FAST": 0, "END_FOR": 0, "RAISE_VARARGS": 0, "RERAISE": 0,
+    "RETURN_GENERATOR": 1, "BUILD_MAP": 1, "BUILD_CONST_KEY_MAP": 1, "BUILD_SLICE": 1,
+    "MAP_ADD": 0, "DELETE_FAST": 0, "END_FOR": 0, "RAISE_VARARGS": 0, "RERAISE": 0,
 }  # fmt: skip
 
 

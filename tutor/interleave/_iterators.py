@@ -34,7 +34,7 @@ ITERATORS = _types_of(
     iter([]), reversed([]), iter(_d), iter(_d.values()), iter(_d.items()), reversed(_d),
     reversed(_d.values()), reversed(_d.items()), iter(set()), iter(bytearray()), iter(_dq),
     reversed(_dq), iter(_od), iter(_od.values()), iter(_od.items()), reversed(_od),
-    enumerate([]), zip(), map(abs, []), filter(None, []), reversed(range(0)),
+    enumerate([]), zip(), map(abs, []), filter(None, []),
     itertools.chain(), itertools.islice([], 0), itertools.zip_longest(),
     itertools.starmap(abs, []), itertools.compress([], []),
     # a dict's views are live too: 3.15 hands a generator expression the iterable itself
