@@ -249,6 +249,53 @@ def test_a_loop_over_an_iterator_of_a_shared_dict_meets_the_insert(reader):
     assert "changed size during iteration" in str(caught.value.__cause__)
 
 
+def _nested_enumerate_loop(table):
+    walk = table.counts.items()
+    for _ in range(8):  # deeper than ``_iterators.walked`` follows
+        walk = enumerate(walk)
+    for _step in walk:
+        pass
+
+
+def test_a_loop_over_iterators_nested_too_deep_to_follow_meets_the_insert():
+    # each step may read anything: stop 24 followed four levels and then saw no read at all,
+    # and with one that may read anything, it ordered the writer's later steps after it
+    with pytest.raises(InterleavingFailure) as caught:
+        explore(_Table, [_nested_enumerate_loop, _grow], minimize=False)
+    assert isinstance(caught.value.__cause__, RuntimeError)
+
+
+class _Sized:
+    def __init__(self):
+        self.items = []
+        self.others = []  # read by the writer; nobody changes it
+        self.seen = None
+
+    def current(self):
+        return self.items
+
+
+def _size_of_a_call(sized):
+    sized.seen = len(sized.current())  # ``len`` of a call's result: a read of anything
+
+
+def _append_if_alone(sized):
+    if not sized.others:  # a read that conflicts with nothing, before the write that races
+        sized.items.append(1)
+
+
+def test_a_step_that_may_read_anything_races_a_later_write():
+    # stop 24 ordered the writer's test of ``others`` after the reader's unseen read (as if
+    # two reads conflicted), so its append came "after" the read and one schedule "proved" it
+    with pytest.raises(InterleavingFailure):
+        explore(_Sized, [_size_of_a_call, _append_if_alone], lambda s: _assert_empty(s.seen),
+                minimize=False)
+
+
+def _assert_empty(seen):
+    assert seen == 0, f"len saw {seen} items"
+
+
 class _Pair:
     def __init__(self):
         self.items = [1, 2]  # assigned only here: loading it is no point
@@ -337,3 +384,49 @@ def test_the_analysis_names_what_a_loop_over_an_iterator_reads():
     assert kept.target == ("contents", ("attr", ("local", "pair"), "items"))
     (own,) = _loop_accesses(_own_generator)  # a generator's stack is counted from its start
     assert own.target == ("contents", ("local", "items"))
+
+
+class _Ids:
+    def __init__(self):
+        self.ids = iter(range(10))  # one iterator both threads take from
+        self.got = {}
+
+
+def _next_into(key):
+    def take(ids):
+        ids.got[key] = next(ids.ids)
+    return take
+
+
+def _loop_into(key):
+    def take(ids):
+        for n in ids.ids:  # the loop's step moves the shared iterator on
+            ids.got[key] = n
+            break
+    return take
+
+
+def _enumerate_into(key):
+    def take(ids):
+        for _i, n in enumerate(ids.ids):  # the enumerate steps the shared iterator
+            ids.got[key] = n
+            break
+    return take
+
+
+@pytest.mark.parametrize("taker", [_next_into, _loop_into, _enumerate_into])
+def test_taking_from_a_shared_iterator_is_a_write_of_it(taker):
+    # stop 24 saw ``next(self.ids)`` and a loop's step over it as touching nothing: one
+    # interleaving "proved" that the first thread always gets 0
+    def first_thread_gets_zero(ids):
+        assert ids.got["a"] == 0, ids.got
+
+    with pytest.raises(InterleavingFailure):
+        explore(_Ids, [taker("a"), taker("b")], first_thread_gets_zero, minimize=False)
+    report = explore(_Ids, [taker("a"), taker("b")], lambda ids: _distinct(ids.got),
+                     minimize=False)
+    assert report.complete and report.traces > 1
+
+
+def _distinct(got):
+    assert sorted(got.values()) == [0, 1], got

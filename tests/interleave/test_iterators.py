@@ -80,3 +80,17 @@ def test_a_learners_iterator_is_not_run():
     assert walked(_Sneaky()) == ()
     assert walked(enumerate(_Sneaky())) == ()
     assert _Sneaky.touched == 0
+
+
+def test_iterators_nested_too_deep_or_too_many_are_unknown():
+    items = [1]
+    walk = iter(items)
+    for _ in range(3):
+        walk = enumerate(walk)
+    assert _same(walked(walk), items)  # four levels: followed
+    for _ in range(8):
+        walk = enumerate(walk)
+    assert walked(walk) is None  # deeper: the step may read anything, and the caller says so
+    many = zip(*[iter(items) for _ in range(200)], strict=False)
+    assert walked(many) is None  # more iterators than it follows
+    assert walked(zip(*[iter(items) for _ in range(20)], strict=False)) is not None

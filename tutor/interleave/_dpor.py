@@ -29,7 +29,7 @@ import sys
 import types
 
 from ._bytecode import MISSING, resolve, safe_getattr
-from ._iterators import CHANGEABLE, walked
+from ._iterators import ADVANCED, CHANGEABLE, walked
 from ._policy import default_choice
 from ._runtime import is_learner_file
 
@@ -120,9 +120,16 @@ def holds_nothing_shared(access, frame) -> bool:
         # what another thread can change in place with no code of the learner's running (its
         # object with ``__len__`` or ``__iter__`` runs its own, which has points); the real
         # type, as ``isinstance`` would ask a learner's ``__class__`` property
-        if value is MISSING or issubclass(type(value), CHANGEABLE) or walked(value):
+        if value is MISSING or issubclass(type(value), CHANGEABLE) or walked(value) != ():
             return False
+        if type(value) in ADVANCED and expr != _HIDDEN_ITERATOR:
+            return False  # an iterator it got from somewhere: another thread may step it too
     return True
+
+
+#: a comprehension's or generator expression's iterator, made for it alone (its caller's
+#: ``iter()``; not seen: the caller's iterable being an iterator another thread also steps)
+_HIDDEN_ITERATOR = ("local", ".0")
 
 
 def _contents(expr, frame, write: bool) -> tuple:
@@ -131,10 +138,20 @@ def _contents(expr, frame, write: bool) -> tuple:
     if value is MISSING:
         return ((WILD, write),)
     containers = walked(value)
+    if containers is None:  # iterators nested too deep to follow: it may read anything
+        return ((WILD, write),)
+    moved = _moved(value) if expr != _HIDDEN_ITERATOR else ()
     if containers:  # an iterator: the step reads (or writes) what it walks
-        return tuple((("item", id(c), "*"), write) for c in containers)
+        return moved + tuple((("item", id(c), "*"), write) for c in containers)
+    if moved:
+        return moved
     # every entry of it (an int or a str has none that change: it conflicts with nothing)
     return ((("item", id(value), "*"), write),)
+
+
+def _moved(value) -> tuple:
+    """A step that takes the next value of the builtin iterator ``value`` writes it."""
+    return ((("item", id(value), "*"), True),) if type(value) in ADVANCED else ()
 
 
 def _call_footprint(callee, args, frame) -> tuple:
@@ -177,6 +194,11 @@ def _call_footprint(callee, args, frame) -> tuple:
             return ((WILD, False),)
         if _is_container(arg):
             return ((("item", id(arg), "*"), False),)
+        if type(arg) in ADVANCED:  # ``next(self._ids)``, ``list(it)``: moves it on, and
+            walks = walked(arg)  # reads what it walks
+            if walks is None:
+                return ((WILD, False),) + _moved(arg)
+            return _moved(arg) + tuple((("item", id(c), "*"), False) for c in walks)
         return ()
     if _is_hybrid(getattr(fn, "__self__", None)):
         return ((("sync", id(fn.__self__)), True),)
@@ -436,7 +458,12 @@ class RunState:
         #: we cannot see into (WILD) meets, without visiting every location
         self.any_last: dict[int, int] = {}
         self.any_lastw: dict[int, int] = {}
-        self.wild: dict[int, int] = {}  # thread -> its latest WILD event
+        #: thread -> its latest step we cannot see into (WILD), and its latest such step that
+        #: may have written: a read meets only the second (two reads are independent, and
+        #: ordering a read after another thread's WILD *read* would hide that read's race
+        #: with a later write)
+        self.wild: dict[int, int] = {}
+        self.wildw: dict[int, int] = {}
         self.current: int | None = None  # event of the running thread's step
         self.sleep: dict[int, tuple | None] = {}
         self.decision: Node | None = None
@@ -589,27 +616,12 @@ class RunState:
             clock.append(0)
         clock[thread] += 1
 
-    def _related(self, loc, write: bool, thread: int, limit: int) -> list[int]:
-        """Earlier steps of other threads that touched ``loc`` in a conflicting way (the
-        latest per thread is enough: a thread's own steps are ordered)."""
-        wild = self.wild
-        out = [i for t, i in wild.items() if t != thread and i < limit] if wild else []
-        if loc == WILD:
-            latest = self.any_last if write else self.any_lastw
-            out.extend(i for t, i in latest.items() if t != thread and i < limit)
-            return out
-        locs = [loc]
-        if loc[0] == "item":
-            if loc[2] == "*":
-                locs = list(self.by_container.get(loc[1], ())) or [loc]
-            else:
-                locs.append(("item", loc[1], "*"))
-        table = self.last if write else self.lastw
-        for k in locs:
-            per = table.get(k)
-            if per:
-                out.extend(i for t, i in per.items() if t != thread and i < limit)
-        return out
+    def _meets_wild(self, write: bool, thread: int, limit: int) -> list[int]:
+        """Earlier steps of other threads that a step we cannot see into (WILD) conflicts
+        with: every step if it may write, the writes if it only reads (the latest per thread
+        is enough: a thread's own steps are ordered)."""
+        latest = self.any_last if write else self.any_lastw
+        return [i for t, i in latest.items() if t != thread and i < limit]
 
     def _latest(self, loc, write: bool) -> tuple:
         """The {thread: its latest step} tables an access to ``loc`` must be checked against
@@ -627,9 +639,9 @@ class RunState:
         """Order this step after the earlier steps it depends on (happens-before)."""
         events = self.events
         if loc == WILD:
-            related = self._related(loc, write, thread, limit)
-        else:  # as ``_related``, without building the list
-            wild = self.wild
+            related = self._meets_wild(write, thread, limit)
+        else:  # a WILD step of another thread's meets a write, a WILD write meets a read too
+            wild = self.wild if write else self.wildw
             related = [i for t, i in wild.items() if t != thread and i < limit] if wild else []
             for per in self._latest(loc, write):
                 if per:
@@ -655,6 +667,8 @@ class RunState:
             self.any_lastw[thread] = index
         if loc == WILD:
             self.wild[thread] = index
+            if write:
+                self.wildw[thread] = index
             return
         per = self.last.get(loc)
         if per is None:
@@ -694,21 +708,18 @@ class RunState:
         mine = self.clocks.get(thread, ())
         known = len(mine)
         best = -1
-        wild = self.wild
         for loc, write in fp:
             if loc == WILD:
-                for i in self._related(loc, write, thread, limit):
-                    if i > best:
-                        e = events[i]
-                        if conflicts(e.fp, ((loc, write),)) and not self._hb(e, thread):
-                            best = i
-                continue
-            # a WILD step may only have read: check its footprint
-            for t, i in wild.items():
-                if t != thread and best < i < limit:
-                    e = events[i]
-                    if conflicts(e.fp, ((loc, write),)) and not self._hb(e, thread):
+                for i in self._meets_wild(write, thread, limit):
+                    if i > best and not self._hb(events[i], thread):
                         best = i
+                continue
+            # another thread's latest WILD step (for a write) or WILD write (for a read): the
+            # latest one that may have written, not just the latest, as a WILD read after it
+            # does not conflict with a read
+            for t, i in (self.wild if write else self.wildw).items():
+                if t != thread and best < i < limit and not self._hb(events[i], thread):
+                    best = i
             # the latest access (for a write) or change (for a read) of ``loc`` by another
             # thread: by construction it conflicts with this access, so only the order counts
             for per in self._latest(loc, write):
@@ -738,9 +749,14 @@ class RunState:
         node = self.events[index].node
         if node is None:
             return  # no choice there: only one thread could run (the race is handled before)
-        if thread in node.cands:
+        if thread in node.cands and thread not in node.sleep:
             self.dpor._push(node, thread)
         else:
+            # ``thread`` cannot run there (Flanagan-Godefroid: then everyone), or it is asleep
+            # there: every way on that starts with it repeats one explored already, but the
+            # reversal may start with another thread's step that the race needs first (the
+            # "initials" of Abdulla et al.'s source sets: t2 reads x, t1 writes x, t0 reads x
+            # and appends before t2 does). All who are awake cover every such start
             for t in node.cands:
                 self.dpor._push(node, t)
 

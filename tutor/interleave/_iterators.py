@@ -41,35 +41,64 @@ ITERATORS = _types_of(
     # (``sum(v for v in d.values())``: its ``.0`` is the view), earlier versions an iterator
     _d.keys(), _d.values(), _d.items(), _od.keys(), _od.values(), _od.items(),
 )
+#: iterators that a step moves on: a loop over one that another thread holds too, or
+#: ``next()`` of it, changes what that thread gets next (``self._ids = itertools.count()``,
+#: ``next(self._ids)``): the step writes the iterator itself (a dict's view does not move)
+ADVANCED = (ITERATORS - _types_of(_d.keys(), _d.values(), _d.items(), _od.keys(),
+                                  _od.values(), _od.items())) | _types_of(
+    iter(range(1)), iter(range(2**64)), iter(()), iter(""), iter(b""), iter(abs, 0),
+    itertools.count(), itertools.cycle(()), itertools.repeat(0), itertools.accumulate(()),
+    itertools.takewhile(abs, ()), itertools.dropwhile(abs, ()), itertools.groupby(()),
+    itertools.filterfalse(abs, ()), itertools.product(), itertools.permutations(()),
+    itertools.combinations((), 0), itertools.combinations_with_replacement((), 0),
+    itertools.tee(())[0], *((itertools.pairwise(()),) if hasattr(itertools, "pairwise") else ()),
+    *((itertools.batched((), 1),) if hasattr(itertools, "batched") else ()),
+)
 del _d, _dq, _od
 
+#: how deep and how many iterators ``walked`` follows; past either, it cannot say what the
+#: step reads, and says so (None): the step then counts as reading anything
 _DEPTH = 4
+_MOST = 64
 
 
-def walked(value) -> tuple:
+class _TooDeep(Exception):
+    pass
+
+
+def walked(value) -> tuple | None:
     """The changeable containers the builtin iterator ``value`` reads at its next step
     (through nested iterators: ``enumerate(zip(a, b))``); () for anything else, or an
-    iterator that is exhausted (it has let go of its container)."""
+    iterator that is exhausted (it has let go of its container); None when the iterators are
+    nested deeper than ``_DEPTH`` or more than ``_MOST`` of them (the step may read anything)."""
     if type(value) not in ITERATORS:
         return ()
     found: dict[int, object] = {}
-    _collect(value, found, 0)
+    try:
+        _collect(value, found, 0, [0])
+    except _TooDeep:
+        return None
     return tuple(found.values())
 
 
-def _collect(iterator, found: dict, depth: int) -> None:
+def _collect(iterator, found: dict, depth: int, visited: list[int]) -> None:
+    visited[0] += 1
+    if visited[0] > _MOST:
+        raise _TooDeep
     for held in gc.get_referents(iterator):
         kind = type(held)
         if issubclass(kind, CHANGEABLE):
             found.setdefault(id(held), held)
-        elif depth >= _DEPTH:
-            continue
         elif kind in ITERATORS:
-            _collect(held, found, depth + 1)
+            if depth >= _DEPTH:
+                raise _TooDeep
+            _collect(held, found, depth + 1, visited)
         elif kind is tuple and type(iterator) in _HOLD_A_TUPLE_OF_ITERATORS:
             for inner in held:  # only the iterators: the tuple of last values is the learner's
                 if type(inner) in ITERATORS:
-                    _collect(inner, found, depth + 1)
+                    if depth >= _DEPTH:
+                        raise _TooDeep
+                    _collect(inner, found, depth + 1, visited)
 
 
 #: iterators that keep the iterators of their arguments in a tuple (its other tuples, the last
