@@ -110,11 +110,17 @@ def footprint(access, frame) -> tuple:
     return ((WILD, True),)
 
 
+#: a comprehension's or generator expression's iterator, made for it alone (its caller's
+#: ``iter()``; not seen: the caller's iterable being an iterator another thread also steps)
+_HIDDEN_ITERATOR = ("local", ".0")
+
+
 def holds_nothing_shared(access, frame) -> bool:
     """A test, loop step or library call (``contents``) over values that hold nothing another
     thread can change in place (``if self.n:`` with an int, ``s.n += 1``,
     ``isinstance(job, Job)``, a loop over ``range``): no point is needed there. A builtin
-    iterator (a comprehension's ``.0``, ``enumerate(self.items)``) holds what it walks."""
+    iterator (a comprehension's ``.0``, ``enumerate(self.items)``) holds what it walks, and
+    one the loop did not make (``for job in self.jobs:``) is shared itself."""
     for expr in (access.target[1], *access.args):
         value = resolve(expr, frame)
         # what another thread can change in place with no code of the learner's running (its
@@ -125,11 +131,6 @@ def holds_nothing_shared(access, frame) -> bool:
         if type(value) in ADVANCED and expr != _HIDDEN_ITERATOR:
             return False  # an iterator it got from somewhere: another thread may step it too
     return True
-
-
-#: a comprehension's or generator expression's iterator, made for it alone (its caller's
-#: ``iter()``; not seen: the caller's iterable being an iterator another thread also steps)
-_HIDDEN_ITERATOR = ("local", ".0")
 
 
 def _contents(expr, frame, write: bool) -> tuple:
