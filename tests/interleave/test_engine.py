@@ -109,9 +109,19 @@ def test_wall_clock_is_only_a_safety_net_and_ends_in_a_timeout(monkeypatch):
 
     monkeypatch.setattr(explore_module, "SAFETY_FLOOR_S", 0.0)
     setup, threads, check, _ = seeded.FIXED["writer_starvation"]
+
+    def slow_check(state):
+        # its 500 schedules took 0.26-0.6 s here: on a fast run they all fit in 0.3 s (stop
+        # 25's CI, twice). With 2 ms of real time per check they take 1 s at least
+        # (``perf_counter_ns``: explore() makes ``perf_counter`` the virtual clock)
+        until = time.perf_counter_ns() + 2_000_000
+        while time.perf_counter_ns() < until:
+            pass
+        check(state)
+
     started = time.perf_counter()
     with pytest.raises(InterleavingFailure) as info:
-        explore(setup, threads, check, budget_s=0.3)
+        explore(setup, threads, slow_check, budget_s=0.3)
     elapsed = time.perf_counter() - started
     assert info.value.kind == "timeout" and info.value.to_dict()["kind"] == "timeout"
     assert "check(state)" not in info.value.headline
