@@ -141,18 +141,20 @@ def _contents(expr, frame, write: bool) -> tuple:
     containers = walked(value)
     if containers is None:  # iterators nested too deep to follow: it may read anything
         return ((WILD, write),)
-    moved = _moved(value) if expr != _HIDDEN_ITERATOR else ()
-    if containers:  # an iterator: the step reads (or writes) what it walks
-        return moved + tuple((("item", id(c), "*"), write) for c in containers)
-    if moved:
-        return moved
+    # an iterator: the step reads (or writes) what it walks, and moves it on; anything else:
     # every entry of it (an int or a str has none that change: it conflicts with nothing)
-    return ((("item", id(value), "*"), write),)
+    step = (_moved(value) if expr != _HIDDEN_ITERATOR else ()) + _entries(containers, write)
+    return step or ((("item", id(value), "*"), write),)
 
 
 def _moved(value) -> tuple:
     """A step that takes the next value of the builtin iterator ``value`` writes it."""
     return ((("item", id(value), "*"), True),) if type(value) in ADVANCED else ()
+
+
+def _entries(containers, write: bool) -> tuple:
+    """Every entry of each of ``containers``, read or written."""
+    return tuple((("item", id(c), "*"), write) for c in containers)
 
 
 def _call_footprint(callee, args, frame) -> tuple:
@@ -197,9 +199,7 @@ def _call_footprint(callee, args, frame) -> tuple:
             return ((("item", id(arg), "*"), False),)
         if type(arg) in ADVANCED:  # ``next(self._ids)``, ``list(it)``: moves it on, and
             walks = walked(arg)  # reads what it walks
-            if walks is None:
-                return ((WILD, False),) + _moved(arg)
-            return _moved(arg) + tuple((("item", id(c), "*"), False) for c in walks)
+            return _moved(arg) + (((WILD, False),) if walks is None else _entries(walks, False))
         return ()
     if _is_hybrid(getattr(fn, "__self__", None)):
         return ((("sync", id(fn.__self__)), True),)

@@ -28,6 +28,9 @@ def _types_of(*objects) -> frozenset:
 _d = {0: 0}
 _dq = collections.deque([0])
 _od = collections.OrderedDict(a=0)
+#: a dict's views are live: 3.15 hands a generator expression the iterable itself (``sum(v for
+#: v in d.values())``: its ``.0`` is the view), earlier versions an iterator
+_VIEWS = _types_of(_d.keys(), _d.values(), _d.items(), _od.keys(), _od.values(), _od.items())
 #: the builtin iterators (and views) whose steps read what they were made from (``range``'s,
 #: ``str``'s and ``tuple``'s read nothing that can change, and have no container to find)
 ITERATORS = _types_of(
@@ -37,15 +40,11 @@ ITERATORS = _types_of(
     enumerate([]), zip(), map(abs, []), filter(None, []),
     itertools.chain(), itertools.islice([], 0), itertools.zip_longest(),
     itertools.starmap(abs, []), itertools.compress([], []),
-    # a dict's views are live too: 3.15 hands a generator expression the iterable itself
-    # (``sum(v for v in d.values())``: its ``.0`` is the view), earlier versions an iterator
-    _d.keys(), _d.values(), _d.items(), _od.keys(), _od.values(), _od.items(),
-)
+) | _VIEWS
 #: iterators that a step moves on: a loop over one that another thread holds too, or
 #: ``next()`` of it, changes what that thread gets next (``self._ids = itertools.count()``,
 #: ``next(self._ids)``): the step writes the iterator itself (a dict's view does not move)
-ADVANCED = (ITERATORS - _types_of(_d.keys(), _d.values(), _d.items(), _od.keys(),
-                                  _od.values(), _od.items())) | _types_of(
+ADVANCED = (ITERATORS - _VIEWS) | _types_of(
     iter(range(1)), iter(range(2**64)), iter(()), iter(""), iter(b""), iter(abs, 0),
     itertools.count(), itertools.cycle(()), itertools.repeat(0), itertools.accumulate(()),
     itertools.takewhile(abs, ()), itertools.dropwhile(abs, ()), itertools.groupby(()),
@@ -83,21 +82,17 @@ def walked(value) -> tuple | None:
 
 def _collect(iterator, found: dict, depth: int, visited: list[int]) -> None:
     visited[0] += 1
-    if visited[0] > _MOST:
+    if depth > _DEPTH or visited[0] > _MOST:
         raise _TooDeep
     for held in gc.get_referents(iterator):
         kind = type(held)
         if issubclass(kind, CHANGEABLE):
             found.setdefault(id(held), held)
         elif kind in ITERATORS:
-            if depth >= _DEPTH:
-                raise _TooDeep
             _collect(held, found, depth + 1, visited)
         elif kind is tuple and type(iterator) in _HOLD_A_TUPLE_OF_ITERATORS:
             for inner in held:  # only the iterators: the tuple of last values is the learner's
                 if type(inner) in ITERATORS:
-                    if depth >= _DEPTH:
-                        raise _TooDeep
                     _collect(inner, found, depth + 1, visited)
 
 
