@@ -35,8 +35,10 @@ def view(s):
 
 
 def setup():
-    return NS(x=0, y=0, z=0, d={}, log=[], lock=threading.Lock(), ev=threading.Event(),
-              sem=threading.Semaphore(1), cond=threading.Condition(), ready=0)
+    lock = threading.Lock()
+    return NS(x=0, y=0, z=0, d={}, log=[], lock=lock, ev=threading.Event(),
+              sem=threading.Semaphore(1), cond=threading.Condition(), ready=0,
+              lcond=threading.Condition(lock), rlock=threading.RLock())
 """
 
 _OPS = [
@@ -99,6 +101,29 @@ _WILD_OPS = [
     "s.log.append(s.x + {k})",
     "if s.y < {k}:\n        s.log.append({t})",
     "n = len(s.log)\n    s.z = n",
+]
+
+
+#: condition waits and wake-ups, tries, ``locked()``, an RLock taken twice, a condition over
+#: the plain lock: a blocking acquire races only with other acquires (a release orders it,
+#: but the two are never enabled together), a thread waiting on a condition with nothing
+#: until a notify wakes it, and then with the other acquires of the lock. Untimed only: a
+#: timeout lets the clock decide who goes, which withdraws the proof
+_WAIT_OPS = [
+    "with s.cond:\n        while not s.ready:\n            s.cond.wait()\n        s.ready -= 1\n"
+    "        s.log.append({t})",
+    "with s.cond:\n        if not s.ready:\n            s.cond.wait()\n        s.x = s.ready + {k}",
+    "with s.cond:\n        s.ready += 1\n        s.cond.notify()",
+    "with s.cond:\n        s.ready += {k}\n        s.cond.notify_all()",
+    "with s.cond:\n        s.cond.wait_for(lambda: s.ready > 0)\n        s.log.append(-{t})",
+    "if s.lock.acquire(blocking=False):\n        s.x += {k}\n        s.lock.release()",
+    "if s.lock.locked():\n        s.z = {t}",
+    "with s.lock:\n        s.x = s.y + {k}",
+    "with s.lcond:\n        s.y += {k}\n        s.lcond.notify()",
+    "with s.lcond:\n        while s.y == 0:\n            s.lcond.wait()\n        s.z = s.y",
+    "with s.rlock:\n        with s.rlock:\n            s.log.append({t})",
+    "if s.rlock.acquire(blocking=False):\n        s.y = {t}\n        s.rlock.release()",
+    "s.y = s.x + {k}",
 ]
 
 
@@ -184,6 +209,11 @@ def test_the_reduction_reaches_every_outcome_of_blocks_and_tests(tmp_path, seed)
 @pytest.mark.parametrize("seed", range(SEEDS))
 def test_the_reduction_reaches_every_outcome_of_steps_it_cannot_see_into(tmp_path, seed):
     _check_every_outcome(tmp_path, seed, _WILD_OPS, "wild")
+
+
+@pytest.mark.parametrize("seed", range(SEEDS))
+def test_the_reduction_reaches_every_outcome_of_waits_and_wake_ups(tmp_path, seed):
+    _check_every_outcome(tmp_path, seed, _WAIT_OPS, "waits")
 
 
 #: the race of t2's append with t0's is reversed where t0 sleeps (its read of x was tried

@@ -4,7 +4,9 @@ for a schedule that fairness shaped. None of it may cost a proof or change a ver
 
 from __future__ import annotations
 
+import threading
 import time
+import types
 
 import pytest
 import seeded
@@ -56,21 +58,78 @@ def test_a_single_thread_needs_no_reduction():
     assert report.strategies == {"default": 1}
 
 
-def test_early_walks_find_the_two_waiter_mailbox_and_keep_the_proof():
-    # the bug needs two preemptions: behind 47 reduction schedules, found by a walk first on
-    # most seeds (a walk finds it with a few percent chance; the 30 walks may all miss)
-    found = []
+def test_the_two_waiter_mailbox_is_found_and_proved_by_the_reduction_alone():
+    # a consumer woken from its wait races the other consumer for the lock: the race between
+    # their acquires is reversed like any other, so the stolen item is found within the
+    # reduction's first few schedules on every seed, before any walk (it took 47 when a
+    # release and a notify raced with every thread waiting for them)
     for seed in range(10):
         with pytest.raises(InterleavingFailure) as caught:
             _run("if_not_while", seeded.BUGGY, seed=seed)
-        found.append(caught.value.report.schedules)
-        assert caught.value.report.strategies.get("random", 0) > 0
-    assert sorted(found)[len(found) // 2] < 47, found
-    assert sum(n < 47 for n in found) >= 5, found
-    # the fix: the same proof as without the walks (469 interleavings), plus the 30 walks
+        report = caught.value.report
+        assert report.schedules <= 10, (seed, report)
+        assert "random" not in report.strategies
+    # the fix: proved. Its critical sections can be ordered 24 ways (both consumers take the
+    # lock and wait or not, the producer takes it twice: counted in the test below); it was 469
     report = _run("if_not_while", seeded.FIXED, max_schedules=5000)
-    assert report.complete and report.traces == 469
-    assert report.strategies["random"] == 30
+    assert report.complete and 24 <= report.traces <= 30, report
+
+
+def _philosophers(n, ordered):
+    def setup():
+        return types.SimpleNamespace(forks=[threading.Lock() for _ in range(n)])
+
+    def diner(i):
+        first, second = i, (i + 1) % n
+        if ordered:
+            first, second = min(first, second), max(first, second)
+
+        def eat(s):
+            with s.forks[first]:
+                with s.forks[second]:
+                    pass
+
+        return eat
+
+    return setup, [diner(i) for i in range(n)]
+
+
+def test_early_walks_find_five_philosophers_each_holding_a_fork_and_keep_the_proof():
+    # the deadlock needs every philosopher to have taken its first fork: the reduction's
+    # 2-preemption level is large, and the walks that run before it find it first
+    dpor_runs = set()
+    for seed in range(5):
+        setup, diners = _philosophers(5, ordered=False)
+        with pytest.raises(InterleavingFailure) as caught:
+            explore(setup, diners, None, minimize=False, seed=seed)
+        assert caught.value.kind == "deadlock"
+        strategies = caught.value.report.strategies
+        assert 1 <= strategies.get("random", 0) <= 30, strategies
+        dpor_runs.add(strategies["dpor"])
+    assert len(dpor_runs) == 1  # every seed: the whole 1-preemption level, then a walk found it
+    setup, diners = _philosophers(5, ordered=True)
+    report = explore(setup, diners, None, minimize=False, max_schedules=5000)
+    assert report.complete
+
+
+def test_the_mailbox_orders_counted_by_hand():
+    # the 24 of the test above: every order in which the critical sections can take the lock
+    def orders(pcs, items, waiters):
+        nexts = []
+        for t in (0, 1):  # consumers: 0 wants the lock, 1 waits, 2 woken, 3 done
+            if pcs[t] in (0, 2):
+                if items:
+                    nexts.append((pcs[:t] + (3,) + pcs[t + 1:], items - 1, waiters))
+                else:
+                    nexts.append((pcs[:t] + (1,) + pcs[t + 1:], items, waiters + (t,)))
+        if pcs[2] < 2:  # the producer: two sections, each adds an item and notifies one
+            woken = list(pcs[:2]) + [pcs[2] + 1]
+            if waiters:
+                woken[waiters[0]] = 2
+            nexts.append((tuple(woken), items + 1, waiters[1:]))
+        return sum(orders(*n) for n in nexts) if nexts else 1
+
+    assert orders((0, 0, 0), 0, ()) == 24
 
 
 def test_no_walks_when_the_reduction_has_few_alternatives_left():

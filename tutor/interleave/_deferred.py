@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from ._dpor import Dpor, RunState
 
-_DECLARE, _EXECUTE, _TOUCH, _SPAWNED, _PARK, _UNPARK, _FAIR, _DECIDED = range(8)
+_DECLARE, _EXECUTE, _TOUCH, _SPAWNED, _PARK, _UNPARK, _FAIR, _DECIDED, _WOKEN = range(9)
 #: calls written down at most (a schedule of some 600 steps; the built-in solutions' default
 #: schedules need up to 720 calls, spin-under-lock's starter spinning until it starves 15,068)
 LIMIT = 2_000
@@ -79,6 +79,9 @@ class Deferred:
     def spawned(self, parent: int | None, child: int) -> None:
         self.calls.append((_SPAWNED, parent, child))
 
+    def woken(self, thread: int, by: int, fp: tuple) -> None:
+        self.calls.append((_WOKEN, thread, by, fp))
+
     def decided(self, cands: tuple, chosen: int) -> None:
         """A decision of the default policy: ``chosen`` among thread indices ``cands``."""
         self.calls.append((_DECIDED, cands, chosen))
@@ -105,6 +108,8 @@ class Deferred:
                 state.pending.pop(call[1], None)
             elif kind == _FAIR:
                 state.fair = True
+            elif kind == _WOKEN:
+                state.woken(call[1], call[2], call[3])
             else:
                 dpor.decide(state, call[1], call[2])
         return state

@@ -35,6 +35,12 @@ from ._runtime import is_learner_file
 
 WILD = ("*",)  # a location that conflicts with every other (an operation we cannot see into)
 CLOCK = ("clock",)
+#: the kind of a location that only carries order: a lock's release "writes" its clock there
+#: and a later acquire "reads" it (happens-before), but the two never race, as they are never
+#: enabled together (while one thread holds a lock no other can take it), and the order
+#: between two critical sections is reversed where their *acquires* race (``lock_acquire``)
+ORDER = "hb"
+_LOCK_KINDS = ("Lock", "RLock")
 _CONTAINER_NAMES = frozenset({"list", "dict", "set", "deque", "bytearray", "OrderedDict",
                               "defaultdict", "Counter"})  # fmt: skip
 _READ_METHODS = frozenset({"get", "__getitem__", "__contains__", "__len__", "count", "index",
@@ -213,17 +219,83 @@ _READS = frozenset({"is_set", "isSet", "locked", "_is_owned", "n_waiting", "brok
                     "is_alive", "_recursion_count"})  # fmt: skip
 
 
+_RELEASES = frozenset({"release", "__exit__", "release_lock"})
+_LOCK_READS = frozenset({"locked", "locked_lock", "_is_owned"})
+
+
 def _primitive_call(obj, method: str) -> tuple:
     if method in _OWN_POINT:
         return ()
+    kind = getattr(type(obj), "kind", "")
+    lock = obj._lock if kind == "Condition" else obj if kind in _LOCK_KINDS else None
+    if lock is not None and getattr(type(lock), "kind", "") in _LOCK_KINDS:
+        # a condition's enter, exit and ``locked`` are its lock's (``acquire`` and
+        # ``release`` are the lock's own bound methods)
+        if method in _RELEASES:
+            return lock_release(lock)
+        if method in _LOCK_READS:
+            return lock_read(lock)
     return ((("sync", id(obj)), method not in _READS),)
+
+
+def sync_footprint(ts, event, untimed: bool) -> tuple:
+    """The footprint of a synchronisation call at its scheduling point (``event``: what it
+    does and to what; ``untimed``: a blocking call without a timeout)."""
+    what, obj = event[0], event[1]
+    kind = getattr(type(obj), "kind", "")
+    if what == "acquire" and kind in _LOCK_KINDS:
+        if kind == "RLock" and obj._vowner is ts:
+            return ()  # taken again by its owner: no other thread sees a change
+        return lock_acquire(obj, untimed)
+    # waiting for an Event or a thread only reads it (set/finish write it)
+    writes = not (what in ("wait on", "join") and kind != "Barrier")
+    return ((("sync", id(obj)), writes),)
+
+
+def lock_retry(obj, timed: bool) -> tuple | None:
+    """The footprint of a thread blocked on a lock or a condition when it runs again (None:
+    neither). An untimed condition wait is not enabled until a notify wakes it, and then its
+    step is taking the lock back (``RunState.woken``): until then it races with nothing."""
+    kind = getattr(type(obj), "kind", "")
+    clock = ((CLOCK, True),) if timed else ()
+    if kind in _LOCK_KINDS:
+        return lock_acquire(obj, not timed) + clock
+    if kind == "Condition" and getattr(type(obj._lock), "kind", "") in _LOCK_KINDS:
+        if not timed:
+            return ()
+        # it may time out before a notify: that races with the notify
+        return ((("sync", id(obj)), True),) + lock_acquire(obj._lock, True) + clock
+    return None
+
+
+def lock_acquire(lock, untimed: bool) -> tuple:
+    """Taking ``lock`` (a blocking call without a timeout when ``untimed``): it races with the
+    other acquires of the lock, and is ordered after its latest release. A try or a timed
+    acquire may also fail, so it reads the lock's state too, which a release changes."""
+    key = id(lock)
+    if untimed:
+        return ((("lock", key), True), ((ORDER, key), False))
+    return ((("lock", key), True), (("sync", key), False), ((ORDER, key), False))
+
+
+def lock_release(lock) -> tuple:
+    """Giving ``lock`` up: it changes what a try, ``locked()`` or a timed acquire sees, and
+    orders every later acquire after it."""
+    key = id(lock)
+    return ((("sync", key), True), ((ORDER, key), True))
+
+
+def lock_read(lock) -> tuple:
+    """``locked()``: whether anyone holds it, which both an acquire and a release change."""
+    key = id(lock)
+    return ((("sync", key), False), (("lock", key), False))
 
 
 def conflicts(a: tuple, b: tuple) -> bool:
     """Do two footprints touch one location, one of them writing?"""
     if len(a) == 1 and len(b) == 1:  # the usual case, spelled out (the same answer)
         (loc_a, w_a), (loc_b, w_b) = a[0], b[0]
-        if not (w_a or w_b):
+        if not (w_a or w_b) or loc_a[0] == ORDER or loc_b[0] == ORDER:
             return False
         if loc_a == loc_b or loc_a == WILD or loc_b == WILD:
             return True
@@ -233,6 +305,8 @@ def conflicts(a: tuple, b: tuple) -> bool:
         for loc_b, w_b in b:
             if not (w_a or w_b):
                 continue
+            if loc_a[0] == ORDER or loc_b[0] == ORDER:
+                continue  # order only: never a race
             if loc_a is WILD or loc_b is WILD or loc_a == WILD or loc_b == WILD:
                 return True
             if loc_a == loc_b:
@@ -241,6 +315,16 @@ def conflicts(a: tuple, b: tuple) -> bool:
                     loc_a[2] == "*" or loc_b[2] == "*"):
                 return True
     return False
+
+
+def _merge(clock: list[int], other: list[int] | None) -> None:
+    """``clock`` becomes the pointwise maximum of itself and ``other`` (in place)."""
+    if not other:
+        return
+    n = len(other)
+    if len(clock) < n:
+        clock.extend([0] * (n - len(clock)))
+    clock[:n] = map(max, clock[:n], other)
 
 
 # --- the exploration tree ---------------------------------------------------------------------
@@ -465,6 +549,9 @@ class RunState:
         #: with a later write)
         self.wild: dict[int, int] = {}
         self.wildw: dict[int, int] = {}
+        #: lock id -> the clock of its latest release (``ORDER``): what the next acquire
+        #: is ordered after
+        self.released: dict[int, list[int]] = {}
         self.current: int | None = None  # event of the running thread's step
         self.sleep: dict[int, tuple | None] = {}
         self.decision: Node | None = None
@@ -532,6 +619,15 @@ class RunState:
             race = self._last_dependent(fp, thread)
             if race is not None:
                 self._backtrack(None, race, thread)
+
+    def woken(self, thread: int, by: int, fp: tuple) -> None:
+        """``by`` woke ``thread`` from a condition wait (``notify``): what ``thread`` does from
+        now on happens after it, and its next step is ``fp`` (taking the lock back). While it
+        waited it was not enabled, so it raced with nothing."""
+        if self.fair:
+            return
+        _merge(self.clock(thread), self.clocks.get(by))
+        self.declare(thread, fp)
 
     def execute(self, thread: int, run) -> None:
         """``thread`` runs its pending step now (it was chosen at a scheduling point)."""
@@ -638,6 +734,10 @@ class RunState:
 
     def _join(self, clock: list[int], loc, write: bool, thread: int, limit: int) -> None:
         """Order this step after the earlier steps it depends on (happens-before)."""
+        if loc[0] == ORDER:
+            if not write:
+                _merge(clock, self.released.get(loc[1]))
+            return
         events = self.events
         if loc == WILD:
             related = self._meets_wild(write, thread, limit)
@@ -657,12 +757,13 @@ class RunState:
             u = event.thread
             if u < len(clock) and clock[u] >= ec[u]:
                 continue  # already ordered after it (and so after everything before it)
-            n = len(ec)
-            if len(clock) < n:
-                clock.extend([0] * (n - len(clock)))
-            clock[:n] = map(max, clock[:n], ec)
+            _merge(clock, ec)
 
     def _note(self, loc, write: bool, thread: int, index: int) -> None:
+        if loc[0] == ORDER:
+            if write:
+                self.released[loc[1]] = self.events[index].clock
+            return
         self.any_last[thread] = index
         if write:
             self.any_lastw[thread] = index
@@ -710,6 +811,8 @@ class RunState:
         known = len(mine)
         best = -1
         for loc, write in fp:
+            if loc[0] == ORDER:
+                continue  # order only: never a race
             if loc == WILD:
                 for i in self._meets_wild(write, thread, limit):
                     if i > best and not self._hb(events[i], thread):

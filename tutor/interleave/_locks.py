@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 from ._clock import monotonic
+from ._dpor import ORDER
 from ._hybrid import OUTSIDE, Hybrid, call_site, context, want_controlled, would_block_forever
 from ._points import untraced
 from ._runtime import ACTIVE, MAIN, REAL
@@ -234,7 +235,8 @@ def _lock_acquire(run, me, lock, blocking, timeout) -> bool:
 
 def _lock_take(run, me, lock) -> None:
     """Blocking re-acquire after a condition wait (no scheduling point of its own)."""
-    run.touch(me, ("sync", id(lock)), True)
+    run.touch(me, ("lock", id(lock)), True)
+    run.touch(me, (ORDER, id(lock)), False)
     while lock._vowner is not None:
         run.block(me, lock, None, ("waits for", lock))
     lock._vowner = me
@@ -248,6 +250,7 @@ def _drop(run, me, lock, quiet=False) -> None:
     if owner is not None and owner is not MAIN and owner is not OUTSIDE and lock in owner.held:
         owner.held.remove(lock)
     lock._vowner = None
+    run.touch(me, (ORDER, id(lock)), True)
     run.wake(lock)
     if me is not MAIN and not quiet:
         run.record(me, ("release", lock))
@@ -315,6 +318,7 @@ class Condition(Hybrid):
         try:
             run.block(me, self, deadline, ("wait on", self))
         finally:
+            me.blocker = None  # set by a notify (``Run.wake_one``)
             if me in self._vwaiters:
                 self._vwaiters.remove(me)
         self._lock._v_restore(run, me, saved)
@@ -348,7 +352,7 @@ class Condition(Hybrid):
         del self._vwaiters[:n]
         for t in woken:
             t.notified = True
-            run.wake_one(t)
+            run.wake_one(t, me, self._lock)
         if me is not MAIN:
             run.record(me, ("notify", self))
         return None

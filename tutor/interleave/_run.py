@@ -18,7 +18,14 @@ import threading
 from collections import deque
 
 from ._diagnosis import deadlock_facts, describe_deadlock, describe_starvation
-from ._dpor import CLOCK, footprint, holds_nothing_shared
+from ._dpor import (
+    CLOCK,
+    footprint,
+    holds_nothing_shared,
+    lock_acquire,
+    lock_retry,
+    sync_footprint,
+)
 from ._policy import default_choice
 from ._record import record_point, settle
 from ._runtime import (
@@ -408,10 +415,7 @@ class Run:
         if ts.pending_write is not None:
             settle(ts)
         if self.dpor_state is not None:
-            obj = event[1]
-            # waiting for an Event or a thread only reads it (set/finish write it)
-            writes = not (event[0] in ("wait on", "join") and getattr(obj, "kind", "") != "Barrier")
-            self.dpor_state.declare(ts.index, ((("sync", id(obj)), writes),))
+            self.dpor_state.declare(ts.index, sync_footprint(ts, event, blocker is not None))
         self.steps += 1
         ts.reads = 0
         self.quiet = 0
@@ -471,9 +475,12 @@ class Run:
             # when it runs again: a retry on ``obj`` (woken), or a timeout (moves the clock)
             if deadline is not None:
                 state.touch(ts.index, self, CLOCK, False)
-            reads = isinstance(obj, ThreadState) or getattr(obj, "kind", "") == "Event"
-            retry = () if obj is SLEEP else ((("sync", id(obj)), not reads),)
-            state.pending[ts.index] = retry + (((CLOCK, True),) if deadline is not None else ())
+            retry = lock_retry(obj, deadline is not None) if obj is not SLEEP else None
+            if retry is None:
+                reads = isinstance(obj, ThreadState) or getattr(obj, "kind", "") == "Event"
+                retry = () if obj is SLEEP else ((("sync", id(obj)), not reads),)
+                retry += ((CLOCK, True),) if deadline is not None else ()
+            state.pending[ts.index] = retry
         cands = self.candidates(ts)
         if not cands:
             if self._live_non_daemon():
@@ -507,10 +514,16 @@ class Run:
                 t.status = RUNNABLE
                 t.deadline = None
 
-    def wake_one(self, t: ThreadState) -> None:
+    def wake_one(self, t: ThreadState, by: ThreadState, lock) -> None:
+        """``by`` notified ``t``, which waited on a condition over ``lock``: it may go on once
+        it has the lock back, so until then it is no choice (see ``_stalled``)."""
         if t.status == BLOCKED:
             t.status = RUNNABLE
             t.deadline = None
+            t.blocker = ("lock", lock)
+            state = self.dpor_state
+            if state is not None and by is not MAIN and self.phase == "threads":
+                state.woken(t.index, by.index, lock_acquire(lock, True))
 
     def deviations(self) -> list[tuple[int, int]]:
         """(decision number, thread) wherever this run left the default policy."""
