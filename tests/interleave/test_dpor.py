@@ -38,7 +38,8 @@ def setup():
     lock = threading.Lock()
     return NS(x=0, y=0, z=0, d={}, log=[], lock=lock, ev=threading.Event(),
               sem=threading.Semaphore(1), cond=threading.Condition(), ready=0,
-              lcond=threading.Condition(lock), rlock=threading.RLock())
+              lcond=threading.Condition(lock), rlock=threading.RLock(),
+              zero=threading.Semaphore(0))
 """
 
 _OPS = [
@@ -124,6 +125,24 @@ _WAIT_OPS = [
     "with s.rlock:\n        with s.rlock:\n            s.log.append({t})",
     "if s.rlock.acquire(blocking=False):\n        s.y = {t}\n        s.rlock.release()",
     "s.y = s.x + {k}",
+]
+
+
+#: blocking calls that another thread's step lets go on: an event's wait and set (and clear),
+#: a semaphore at 0 released by another thread, a thread started and joined
+_SIGNAL_OPS = [
+    "s.ev.wait()\n    s.x = s.y + {k}",
+    "s.ev.set()",
+    "s.ev.clear()",
+    "s.y = s.x + {k}\n    s.ev.set()",
+    "if s.ev.is_set():\n        s.z = {t}",
+    "s.zero.acquire()\n    s.log.append({t})",
+    "s.log.append(-{t})\n    s.zero.release()",
+    "with s.sem:\n        s.z += {k}",
+    "if s.sem.acquire(blocking=False):\n        s.x = {t}\n        s.sem.release()",
+    "w = threading.Thread(target=lambda: s.log.append({t}0))\n    w.start()\n    w.join()\n"
+    "    s.z = len(s.log)",
+    "s.x += {k}",
 ]
 
 
@@ -216,6 +235,11 @@ def test_the_reduction_reaches_every_outcome_of_waits_and_wake_ups(tmp_path, see
     _check_every_outcome(tmp_path, seed, _WAIT_OPS, "waits")
 
 
+@pytest.mark.parametrize("seed", range(SEEDS))
+def test_the_reduction_reaches_every_outcome_of_signals_and_joins(tmp_path, seed):
+    _check_every_outcome(tmp_path, seed, _SIGNAL_OPS, "signals")
+
+
 #: the race of t2's append with t0's is reversed where t0 sleeps (its read of x was tried
 #: first from the start); the outcome x=1, log=[4, 1] needs t1's write there first, then t0.
 #: Stop 24's engine pushed only the sleeping t0, and so never reached it
@@ -235,6 +259,48 @@ THREADS = [t0, t1, t2]
 
 def test_a_race_reversed_where_its_thread_sleeps_is_explored_through_another(tmp_path):
     _check_every_outcome(tmp_path, 34, None, "asleep", _ASLEEP)
+
+
+#: blocking calls that another thread's step lets go on, with every outcome that order can
+#: give: t0's wait may park while the event is unset, and races with t2's clear once t1's
+#: set lets it go on; t0 or t1 takes the semaphore's one unit while the other is parked at
+#: its acquire, and the release lets the other go on, before or after t2's try
+_SET_THEN_CLEARED = _PRELUDE + """
+def t0(s):
+    s.ev.wait()
+    s.log.append(0)
+
+def t1(s):
+    s.ev.set()
+
+def t2(s):
+    s.ev.clear()
+    s.log.append(2)
+
+THREADS = [t0, t1, t2]
+"""
+
+_SEMAPHORE_HANDED_ON = _PRELUDE + """
+def t0(s):
+    with s.sem:
+        s.log.append(0)
+
+def t1(s):
+    with s.sem:
+        s.log.append(1)
+
+def t2(s):
+    if s.sem.acquire(blocking=False):
+        s.log.append(2)
+        s.sem.release()
+
+THREADS = [t0, t1, t2]
+"""
+
+
+@pytest.mark.parametrize("name", ["_SET_THEN_CLEARED", "_SEMAPHORE_HANDED_ON"])
+def test_a_blocking_call_that_another_step_lets_go_on(tmp_path, name):
+    _check_every_outcome(tmp_path, 0, None, name.strip("_").lower(), globals()[name])
 
 
 def _check_every_outcome(tmp_path, seed, ops, family, source=None):
