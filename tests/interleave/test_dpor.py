@@ -298,7 +298,29 @@ THREADS = [t0, t1, t2]
 """
 
 
-@pytest.mark.parametrize("name", ["_SET_THEN_CLEARED", "_SEMAPHORE_HANDED_ON"])
+#: each thread makes a lock of its own and drops it: t0 writes x before its lock, t1 reads x
+#: after its. Had t1's lock taken the id of t0's dropped one, t0's release would order t1's
+#: acquire after it, and t1 reading x before t0 writes it would be lost
+_FRESH_LOCKS = _PRELUDE + """
+def t0(s):
+    s.x = 1
+    lk = threading.Lock()
+    with lk:
+        s.z = 0
+    del lk
+
+def t1(s):
+    lk = threading.Lock()
+    with lk:
+        s.z = 0
+    del lk
+    s.log.append(s.x)
+
+THREADS = [t0, t1]
+"""
+
+
+@pytest.mark.parametrize("name", ["_SET_THEN_CLEARED", "_SEMAPHORE_HANDED_ON", "_FRESH_LOCKS"])
 def test_a_blocking_call_that_another_step_lets_go_on(tmp_path, name):
     _check_every_outcome(tmp_path, 0, None, name.strip("_").lower(), globals()[name])
 

@@ -357,3 +357,27 @@ def test_current_thread_names_are_t1_t2():
     ok(lambda: None, [who, who], max_schedules=1)
     # the default schedule runs twice: once alone, once more for the reduction's bookkeeping
     assert names == ["T1", "T2"] * (len(names) // 2) and names
+
+
+def test_a_primitive_dropped_inside_a_schedule_keeps_its_id_to_the_end():
+    # the reduction names a primitive by its id(): a lock made and dropped inside a call must
+    # not hand its id on to the next lock made in the same schedule (its release would order
+    # an acquire of the other, and hide a race)
+    per_schedule: list[list[int]] = []
+
+    def setup():
+        per_schedule.append([])
+        return NS(x=0, ids=per_schedule[-1])
+
+    def fresh_locks(s):
+        for _ in range(3):
+            lock = threading.Lock()
+            with lock:
+                s.ids.append(id(lock))
+            del lock
+        s.x += 1
+
+    ok(setup, [fresh_locks, fresh_locks])
+    assert len(per_schedule) > 1
+    for ids in per_schedule:
+        assert len(ids) == 6 and len(set(ids)) == 6, ids

@@ -76,6 +76,7 @@ class Hybrid:
     def _v(self, run):
         if self._vrun is not run:
             self._vrun = run
+            run.primitives.append(self)  # see ``Run.primitives``
             self._vreset()
         return self
 

@@ -85,6 +85,11 @@ class Run:
         self.after_setup = None  # called with the state before any thread starts
         self.watchdog = True  # interrupt a thread stuck outside any point (off when stepping)
         self.dpor_state = None  # the partial-order reduction's bookkeeping, when it drives
+        #: every primitive this run used, alive until it ends: the reduction names a primitive
+        #: by its ``id()``, which a primitive made and dropped inside a call would otherwise
+        #: hand on to the next one made (two locks taken for one, and a release of the first
+        #: ordering an acquire of the second)
+        self.primitives: list = []
         self.pruned = False  # abandoned as redundant (every choice asleep): not a failure
         #: the clock or a fairness rule, not the strategy, ruled a thread out somewhere
         self.narrowed = False
