@@ -58,7 +58,8 @@ _INTROSPECTION = {
     "TracebackType",
 }  # fmt: skip
 # Attributes of the `sys` module, flagged only when read from it.
-_SYS_ATTRIBUTES = {"modules", "_getframe", "_current_frames", "meta_path", "path_hooks"}
+_SYS_ATTRIBUTES = {"modules", "_getframe", "_current_frames", "meta_path", "path_hooks",
+                   "monitoring"}  # fmt: skip
 # Dunder attributes and names honest code uses; every other dunder is flagged.
 _PLAIN_DUNDERS = {
     "__name__", "__qualname__", "__doc__", "__file__", "__all__", "__init__", "__new__",

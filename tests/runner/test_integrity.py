@@ -64,6 +64,8 @@ def test_no_built_in_solution_starter_or_wrong_fix_is_flagged(exercise, path: Pa
         ("def f(o):\n    return getattr(o, 'f_back')", "f_back"),
         ("def __getattr__(name):\n    return 1", "module-level __getattr__"),
         ("import threading\nthreading.settrace(print)", "settrace"),
+        ("import sys\nsys.monitoring.set_events(3, 0)", "sys.monitoring"),
+        ("from sys import monitoring", "imports monitoring from sys"),
         ("from . import x", "relative import"),
     ],
 )

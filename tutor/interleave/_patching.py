@@ -14,6 +14,7 @@ import time
 import types
 
 from . import _clock, _locks, _sync, _threads
+from ._points import HOOK_SETTERS, keeping_points
 from ._runtime import ACTIVE, REAL
 
 
@@ -77,6 +78,9 @@ def _targets():
         (time, "time", _clock.time), (time, "perf_counter", _clock.perf_counter),
         (queue, "SimpleQueue", _PySimpleQueue), (queue, "time", _clock.monotonic),
     ]
+    if sys.version_info >= (3, 12):  # the sys.monitoring backend (``_points``)
+        out += [(sys, name, keeping_points(getattr(sys, name)))
+                for name in HOOK_SETTERS if hasattr(sys, name)]
     return out
 
 

@@ -370,6 +370,33 @@ class MonitoringBackend:
         return None
 
 
+#: the interpreter hooks whose setting CPython (3.12-3.15) lets wipe the monitoring of the code
+#: that is running when they are set or removed (see ``keeping_points``)
+HOOK_SETTERS = ("setprofile", "settrace", "_setprofileallthreads", "_settraceallthreads")
+
+
+def keeping_points(real):
+    """``sys.setprofile`` and friends, as learner code or a hidden test calls them under
+    ``explore`` on 3.12+. Setting or removing a profile or trace function drops the
+    INSTRUCTION events of every code object running at that moment (seen on 3.12.1, 3.13.0
+    and 3.15.2; ``sys.monitoring.get_local_events`` still reports them set): the functions on
+    the stack lost their preemption points, for the rest of the schedule and every later
+    call, so a race in them could go unseen, and later schedules did not replay the first
+    (spin-under-lock's hidden tests count calls with ``sys.setprofile``: never proved on
+    3.12+). Restarting the events puts them back at once."""
+
+    def setter(*args, **kwargs):
+        result = real(*args, **kwargs)
+        if ACTIVE.run is not None:
+            sys.monitoring.restart_events()
+        return result
+
+    setter.__name__ = real.__name__
+    setter.__doc__ = real.__doc__
+    setter.__wrapped__ = real
+    return setter
+
+
 def make_backend():
     """The cheapest safe backend for this interpreter."""
     # ``points_for`` needs ``dis``. Imported lazily there, it could first be imported while the
