@@ -320,7 +320,27 @@ THREADS = [t0, t1]
 """
 
 
-@pytest.mark.parametrize("name", ["_SET_THEN_CLEARED", "_SEMAPHORE_HANDED_ON", "_FRESH_LOCKS"])
+#: t0 releases a lock nobody holds (it raises, and releases nothing): t1's acquire must not be
+#: ordered after it, or t1 reading x before t0 writes it is lost (a release's order was first
+#: written when the call was declared, not when the lock was given up: "proved" in 1)
+_FAILED_RELEASE = _PRELUDE + """
+def t0(s):
+    s.x = 1
+    try:
+        s.lock.release()
+    except RuntimeError:
+        pass
+
+def t1(s):
+    with s.lock:
+        s.log.append(s.x)
+
+THREADS = [t0, t1]
+"""
+
+
+@pytest.mark.parametrize("name", ["_SET_THEN_CLEARED", "_SEMAPHORE_HANDED_ON", "_FRESH_LOCKS",
+                                  "_FAILED_RELEASE"])
 def test_a_blocking_call_that_another_step_lets_go_on(tmp_path, name):
     _check_every_outcome(tmp_path, 0, None, name.strip("_").lower(), globals()[name])
 

@@ -279,10 +279,10 @@ def lock_acquire(lock, untimed: bool) -> tuple:
 
 
 def lock_release(lock) -> tuple:
-    """Giving ``lock`` up: it changes what a try, ``locked()`` or a timed acquire sees, and
-    orders every later acquire after it."""
-    key = id(lock)
-    return ((("sync", key), True), ((ORDER, key), True))
+    """Giving ``lock`` up: it changes what a try, ``locked()`` or a timed acquire sees. The
+    order it gives every later acquire is written when the lock is really given up (``_drop``
+    in ``_locks``), not here: a release that raises, or an RLock's inner one, gives none."""
+    return ((("sync", id(lock)), True),)
 
 
 def lock_read(lock) -> tuple:
@@ -691,7 +691,7 @@ class RunState:
             if known == loc and (w or not write):
                 return
         event.fp = event.fp + ((loc, write),)
-        if event.node is not None:
+        if event.node is not None and loc[0] != ORDER:  # an order races with nothing
             event.node.mark(thread, False)  # its step does more than it said
         if not self.replaying:  # an earlier step of another thread that this access races with
             race = self._last_dependent(((loc, write),), thread, before=index)
