@@ -32,6 +32,7 @@ from ._bytecode import MISSING, resolve, safe_getattr
 from ._iterators import ADVANCED, CHANGEABLE, walked
 from ._policy import default_choice
 from ._runtime import is_learner_file
+from ._types import SLEEP, ThreadState
 
 WILD = ("*",)  # a location that conflicts with every other (an operation we cannot see into)
 CLOCK = ("clock",)
@@ -223,12 +224,22 @@ _RELEASES = frozenset({"release", "__exit__", "release_lock"})
 _LOCK_READS = frozenset({"locked", "locked_lock", "_is_owned"})
 
 
+def _kind(obj) -> str:
+    return getattr(type(obj), "kind", "")
+
+
+def _lock_of(obj):
+    """The lock of ours that ``obj`` is (a Lock, an RLock) or waits on (a condition over one),
+    or None (a condition over a real lock, any other primitive)."""
+    lock = obj._lock if _kind(obj) == "Condition" else obj
+    return lock if _kind(lock) in _LOCK_KINDS else None
+
+
 def _primitive_call(obj, method: str) -> tuple:
     if method in _OWN_POINT:
         return ()
-    kind = getattr(type(obj), "kind", "")
-    lock = obj._lock if kind == "Condition" else obj if kind in _LOCK_KINDS else None
-    if lock is not None and getattr(type(lock), "kind", "") in _LOCK_KINDS:
+    lock = _lock_of(obj)
+    if lock is not None:
         # a condition's enter, exit and ``locked`` are its lock's (``acquire`` and
         # ``release`` are the lock's own bound methods)
         if method in _RELEASES:
@@ -242,7 +253,7 @@ def sync_footprint(ts, event, untimed: bool) -> tuple:
     """The footprint of a synchronisation call at its scheduling point (``event``: what it
     does and to what; ``untimed``: a blocking call without a timeout)."""
     what, obj = event[0], event[1]
-    kind = getattr(type(obj), "kind", "")
+    kind = _kind(obj)
     if what == "acquire" and kind in _LOCK_KINDS:
         if kind == "RLock" and obj._vowner is ts:
             return ()  # taken again by its owner: no other thread sees a change
@@ -252,20 +263,25 @@ def sync_footprint(ts, event, untimed: bool) -> tuple:
     return ((("sync", id(obj)), writes),)
 
 
-def lock_retry(obj, timed: bool) -> tuple | None:
-    """The footprint of a thread blocked on a lock or a condition when it runs again (None:
-    neither). An untimed condition wait is not enabled until a notify wakes it, and then its
-    step is taking the lock back (``RunState.woken``): until then it races with nothing."""
-    kind = getattr(type(obj), "kind", "")
+def retry_footprint(obj, timed: bool) -> tuple:
+    """The footprint of a thread blocked on ``obj`` (``SLEEP``: a sleep) when it runs again:
+    woken, it tries again; timed out, it moves the clock. An untimed condition wait is not
+    enabled until a notify wakes it, and then its step is taking the lock back
+    (``RunState.woken``): until then it races with nothing."""
     clock = ((CLOCK, True),) if timed else ()
-    if kind in _LOCK_KINDS:
+    if obj is SLEEP:
+        return clock
+    lock = _lock_of(obj)
+    if lock is obj:
         return lock_acquire(obj, not timed) + clock
-    if kind == "Condition" and getattr(type(obj._lock), "kind", "") in _LOCK_KINDS:
+    if lock is not None:  # a condition over a lock of ours
         if not timed:
             return ()
         # it may time out before a notify: that races with the notify
-        return ((("sync", id(obj)), True),) + lock_acquire(obj._lock, True) + clock
-    return None
+        return ((("sync", id(obj)), True),) + lock_acquire(lock, True) + clock
+    # waiting for an Event or a thread only reads it
+    reads = isinstance(obj, ThreadState) or _kind(obj) == "Event"
+    return ((("sync", id(obj)), not reads),) + clock
 
 
 def lock_acquire(lock, untimed: bool) -> tuple:
@@ -276,6 +292,11 @@ def lock_acquire(lock, untimed: bool) -> tuple:
     if untimed:
         return ((("lock", key), True), ((ORDER, key), False))
     return ((("lock", key), True), (("sync", key), False), ((ORDER, key), False))
+
+
+def lock_given_up(lock) -> tuple:
+    """The order a release leaves for the next acquire, when the lock is really given up."""
+    return (((ORDER, id(lock)), True),)
 
 
 def lock_release(lock) -> tuple:

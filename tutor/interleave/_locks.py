@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from ._clock import monotonic
-from ._dpor import ORDER
+from ._dpor import lock_acquire, lock_given_up
 from ._hybrid import OUTSIDE, Hybrid, call_site, context, want_controlled, would_block_forever
 from ._points import untraced
 from ._runtime import ACTIVE, MAIN, REAL
@@ -235,8 +235,8 @@ def _lock_acquire(run, me, lock, blocking, timeout) -> bool:
 
 def _lock_take(run, me, lock) -> None:
     """Blocking re-acquire after a condition wait (no scheduling point of its own)."""
-    run.touch(me, ("lock", id(lock)), True)
-    run.touch(me, (ORDER, id(lock)), False)
+    for loc, write in lock_acquire(lock, True):
+        run.touch(me, loc, write)
     while lock._vowner is not None:
         run.block(me, lock, None, ("waits for", lock))
     lock._vowner = me
@@ -250,7 +250,8 @@ def _drop(run, me, lock, quiet=False) -> None:
     if owner is not None and owner is not MAIN and owner is not OUTSIDE and lock in owner.held:
         owner.held.remove(lock)
     lock._vowner = None
-    run.touch(me, (ORDER, id(lock)), True)
+    for loc, write in lock_given_up(lock):
+        run.touch(me, loc, write)
     run.wake(lock)
     if me is not MAIN and not quiet:
         run.record(me, ("release", lock))

@@ -23,7 +23,7 @@ from ._dpor import (
     footprint,
     holds_nothing_shared,
     lock_acquire,
-    lock_retry,
+    retry_footprint,
     sync_footprint,
 )
 from ._policy import default_choice
@@ -480,12 +480,7 @@ class Run:
             # when it runs again: a retry on ``obj`` (woken), or a timeout (moves the clock)
             if deadline is not None:
                 state.touch(ts.index, self, CLOCK, False)
-            retry = lock_retry(obj, deadline is not None) if obj is not SLEEP else None
-            if retry is None:
-                reads = isinstance(obj, ThreadState) or getattr(obj, "kind", "") == "Event"
-                retry = () if obj is SLEEP else ((("sync", id(obj)), not reads),)
-                retry += ((CLOCK, True),) if deadline is not None else ()
-            state.pending[ts.index] = retry
+            state.pending[ts.index] = retry_footprint(obj, deadline is not None)
         cands = self.candidates(ts)
         if not cands:
             if self._live_non_daemon():
