@@ -13,6 +13,7 @@ crashed CPython 3.12.1 in a prototype.
 from __future__ import annotations
 
 import builtins
+import functools
 import sys
 import types
 
@@ -385,15 +386,13 @@ def keeping_points(real):
     (spin-under-lock's hidden tests count calls with ``sys.setprofile``: never proved on
     3.12+). Restarting the events puts them back at once."""
 
+    @functools.wraps(real)
     def setter(*args, **kwargs):
         result = real(*args, **kwargs)
         if ACTIVE.run is not None:
             sys.monitoring.restart_events()
         return result
 
-    setter.__name__ = real.__name__
-    setter.__doc__ = real.__doc__
-    setter.__wrapped__ = real
     return setter
 
 
