@@ -69,10 +69,11 @@ def test_the_two_waiter_mailbox_is_found_and_proved_by_the_reduction_alone():
         report = caught.value.report
         assert report.schedules <= 10, (seed, report)
         assert "random" not in report.strategies
-    # the fix: proved. Its critical sections can be ordered 24 ways (both consumers take the
-    # lock and wait or not, the producer takes it twice: counted in the test below); it was 469
+    # the fix: proved in 26 interleavings on 3.11-3.15 (it was 469). Its critical sections can
+    # be ordered 24 ways (both consumers take the lock and wait or not, the producer takes it
+    # twice: counted in the test below)
     report = _run("if_not_while", seeded.FIXED, max_schedules=5000)
-    assert report.complete and 24 <= report.traces <= 30, report
+    assert report.complete and report.traces == 26, report
 
 
 def _philosophers(n, ordered):
