@@ -10,7 +10,6 @@ import random
 from ..names import TEST_FILE
 from . import _patching
 from ._clock import set_time_base
-from ._deferred import Deferred
 from ._diagnosis import about_test_machinery, explain, headline
 from ._dpor import Dpor, RunState
 from ._failure import InterleavingFailure
@@ -200,17 +199,12 @@ class _EarlyWalks:
 
 
 class _DefaultSchedule(Planned):
-    """The default policy's schedule (no departure), run once before the search; its
-    decisions are written down for the reduction (see ``_deferred``)."""
+    """The default policy's schedule (no departure), run once before the search."""
 
     name = "default"
 
-    def choose(self, run, cur, cands):
-        choice = super().choose(run, cur, cands)
-        log = run.dpor_state
-        if log is not None:
-            log.decided(tuple([t.index for t in cands]), choice.index)
-        return choice
+    def __init__(self) -> None:
+        super().__init__(())
 
 
 def _order_key(seed: int):
@@ -252,18 +246,15 @@ def explore(setup, threads, check=None, *, seed=None, budget_s=None, max_schedul
         def spent() -> bool:
             return report.schedules >= limit or report.steps >= DEFAULT_MAX_TOTAL_STEPS
 
-        def one(strategy, dpor=None, state=None, again=False):
-            """Run one schedule (``dpor``: with the reduction's bookkeeping; ``state``: the
-            stand-in that writes it down for later; ``again``: one that ran already, counted
-            in steps only)."""
+        def one(strategy, dpor=None, again=False):
+            """Run one schedule (``dpor``: with the reduction's bookkeeping; ``again``: one
+            that ran already, counted in steps only)."""
             __tracebackhide__ = True
             if wall() > deadline:
                 _timeout(report, start, safety)
             run = session.new_run(strategy, deadline)
             if dpor is not None:
                 run.dpor_state = RunState(dpor)
-            elif state is not None:
-                run.dpor_state = state
             run.execute(session.setup, session.threads, session.check)
             report.steps += run.steps
             if not again:
@@ -275,13 +266,11 @@ def explore(setup, threads, check=None, *, seed=None, budget_s=None, max_schedul
                 _fail(session, run, report, minimize, start)
             return run
 
-        # 0. the default schedule, with the reduction's bookkeeping only written down (doing
-        #    it costs about as much again as running the schedule): many bugs fail right
-        #    there, and are found soonest this way. The reduction below starts with this same
-        #    schedule, built from what was written down (``_deferred``), not run again.
-        deferred = Deferred()
-        default = one(_DefaultSchedule(()), state=deferred)
-        default.dpor_state = None
+        # 0. the default schedule, without the reduction's bookkeeping (working out each
+        #    step's footprint and its races costs about as much again as running the
+        #    schedule): many bugs fail right there, and are found soonest this way. If it
+        #    passes, the reduction's first schedule is this one again, bookkeeping on.
+        default = one(_DefaultSchedule())
         # 1. the partial-order reduction, fewest preemptions first
         dpor = Dpor(order)
         if not default.decisions and not default.narrowed:
@@ -302,17 +291,9 @@ def explore(setup, threads, check=None, *, seed=None, budget_s=None, max_schedul
                 walks.run(one, spent)
                 if spent():
                     break
-            if not dpor.started:  # its first schedule is the default one, run above
-                dpor.next_schedule()
-                if deferred.overflowed:  # too long to write down: run it again
-                    run = one(dpor, dpor, again=True)
-                else:
-                    run = default
-                    run.dpor_state = deferred.replay(dpor)
-                deferred = None
-            else:
-                dpor.next_schedule()
-                run = one(dpor, dpor)
+            again = not dpor.started  # its first schedule: the default one, run above
+            dpor.next_schedule()
+            run = one(dpor, dpor, again=again)
             dpor.finished(run)
             if not run.pruned:
                 report.traces += 1
