@@ -211,17 +211,63 @@ def points_for(code: types.CodeType, f_globals: dict) -> dict[int, tuple]:
 
 # --- 3.11: sys.settrace with per-opcode events, set inside each controlled thread ----------
 
-_tracer_cache: dict[int, tuple[types.CodeType, object]] = {}
+_tracer_cache: dict[int, tuple[types.CodeType, object, bool]] = {}
 
 
-def _make_local_tracer(points: dict[int, int]):
-    def local(frame, event, arg):
+def _line_gate(code: types.CodeType, points: dict) -> tuple[frozenset, frozenset] | None:
+    """(the lines that hold a point, the offset of the last point of each), or None to trace
+    every opcode of ``code``: a point on an instruction without a line, which no line event
+    announces.
+
+    3.11 calls the tracer for every opcode of a frame whose ``f_trace_opcodes`` is set,
+    about a microsecond each, and most opcodes are not points. So opcodes are traced only
+    on lines that hold a point: each line event (the line changed, or a jump went backwards)
+    switches them on or off, before the opcode event of the same instruction is decided
+    (``maybe_call_line_trace`` in 3.11's ceval.c reads ``f_trace_opcodes`` after the line
+    event). Past the last point of a line they go off again: going back to an earlier point
+    of the same line is a backward jump, which raises a line event; going forward stays
+    below that last offset or leaves the line.
+    """
+    line_of = {}
+    for start, end, line in code.co_lines():
+        for offset in range(start, end, 2):
+            line_of[offset] = line
+    last: dict[int, int] = {}
+    for offset in points:
+        line = line_of.get(offset)
+        if line is None:
+            return None
+        if offset > last.get(line, -1):
+            last[line] = offset
+    return frozenset(last), frozenset(last.values())
+
+
+def _make_local_tracer(points: dict[int, tuple], gate: tuple[frozenset, frozenset] | None):
+    if gate is None:
+        def local(frame, event, arg):
+            if event == "opcode":
+                where = points.get(frame.f_lasti)
+                if where is not None:
+                    run = ACTIVE.run
+                    if run is not None and run.current_ident == get_ident():
+                        run.point(frame.f_code, where)
+            return local
+
+        return local
+    lines, last = gate
+
+    def local(frame, event, arg):  # noqa: F811 - the gated variant (see ``_line_gate``)
         if event == "opcode":
-            where = points.get(frame.f_lasti)
+            offset = frame.f_lasti
+            where = points.get(offset)
             if where is not None:
+                if offset in last:
+                    frame.f_trace_opcodes = False
                 run = ACTIVE.run
                 if run is not None and run.current_ident == get_ident():
                     run.point(frame.f_code, where)
+        elif event == "line":
+            frame.f_trace_opcodes = frame.f_lineno in lines
         return local
 
     return local
@@ -232,15 +278,18 @@ def _global_tracer(frame, event, arg):
     entry = _tracer_cache.get(id(code))
     if entry is None or entry[0] is not code:
         local = None
+        gate = None
         if is_learner_file(code.co_filename):
             points = points_for(code, frame.f_globals)
             if points:
-                local = _make_local_tracer(points)
-        entry = (code, local)
+                gate = _line_gate(code, points)
+                local = _make_local_tracer(points, gate)
+        entry = (code, local, gate is not None)
         _tracer_cache[id(code)] = entry
     local = entry[1]
     if local is not None:
-        frame.f_trace_lines = False
+        # a frame starting or resuming: every opcode until its first line event says
+        frame.f_trace_lines = entry[2]
         frame.f_trace_opcodes = True
     return local
 
