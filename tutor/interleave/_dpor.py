@@ -49,6 +49,7 @@ _READ_METHODS = frozenset({"get", "__getitem__", "__contains__", "__len__", "cou
                            "isdisjoint", "union", "intersection", "difference",
                            "symmetric_difference", "__iter__"})  # fmt: skip
 _SIMPLE = (str, int, bytes, bool, float, type(None))
+_NONE = type(None)
 
 
 def _is_container(obj) -> bool:
@@ -130,6 +131,9 @@ def holds_nothing_shared(access, frame) -> bool:
     one the loop did not make (``for job in self.jobs:``) is shared itself."""
     for expr in (access.target[1], *access.args):
         value = resolve(expr, frame)
+        kind = type(value)
+        if kind is int or kind is str or kind is bool or kind is float or kind is _NONE:
+            continue  # the common case, decided at once (what the tests below would say)
         # what another thread can change in place with no code of the learner's running (its
         # object with ``__len__`` or ``__iter__`` runs its own, which has points); the real
         # type, as ``isinstance`` would ask a learner's ``__class__`` property
@@ -346,6 +350,34 @@ def _merge(clock: list[int], other: list[int] | None) -> None:
     if len(clock) < n:
         clock.extend([0] * (n - len(clock)))
     clock[:n] = map(max, clock[:n], other)
+
+
+def _join_steps(clock: list[int], latest: dict, thread: int, limit: int, events: list) -> None:
+    """Merge into ``clock`` the clocks of the steps in ``latest`` ({thread: its latest step})
+    of other threads before ``limit`` that it is not already ordered after (and so after
+    everything before them)."""
+    for t, i in latest.items():
+        if t == thread or i >= limit:
+            continue
+        ec = events[i].clock
+        if ec is None or (t < len(clock) and clock[t] >= ec[t]):
+            continue
+        _merge(clock, ec)
+
+
+def _latest_unordered(latest: dict, thread: int, best: int, limit: int, events: list,
+                      mine) -> int:
+    """The latest of ``best`` and the steps in ``latest`` ({thread: its latest step}) of other
+    threads before ``limit`` that ``thread``'s clock ``mine`` is not yet ordered after."""
+    known = len(mine)
+    for t, i in latest.items():
+        if t == thread or i <= best or i >= limit:
+            continue
+        ec = events[i].clock
+        if t < known and mine[t] >= (ec[t] if t < len(ec) else 0):
+            continue  # already happens before ``thread``'s next step
+        best = i
+    return best
 
 
 # --- the exploration tree ---------------------------------------------------------------------
@@ -624,13 +656,6 @@ class RunState:
         self.clocks[child] = base
         self.pending[child] = ()
 
-    def _hb(self, event: Event, thread: int) -> bool:
-        """Does ``event`` happen before everything ``thread`` does from now on?"""
-        c = self.clocks.get(thread, ())
-        u = event.thread
-        mine = event.clock[u] if u < len(event.clock) else 0
-        return u < len(c) and c[u] >= mine
-
     def declare(self, thread: int, fp: tuple) -> None:
         """``thread`` parks before a step with footprint ``fp``: check it against the past."""
         if self.fair:
@@ -734,61 +759,50 @@ class RunState:
             clock.append(0)
         clock[thread] += 1
 
-    def _meets_wild(self, write: bool, thread: int, limit: int) -> list[int]:
-        """Earlier steps of other threads that a step we cannot see into (WILD) conflicts
-        with: every step if it may write, the writes if it only reads (the latest per thread
-        is enough: a thread's own steps are ordered)."""
-        latest = self.any_last if write else self.any_lastw
-        return [i for t, i in latest.items() if t != thread and i < limit]
-
-    def _latest(self, loc, write: bool) -> tuple:
-        """The {thread: its latest step} tables an access to ``loc`` must be checked against
-        (any step there for a write, the writes for a read): a whole container meets the
-        latest step on any of its entries; an entry meets itself and the whole container.
-        The latest step per thread is enough, as a thread's own steps are ordered."""
-        if loc[0] != "item":
-            return ((self.last if write else self.lastw).get(loc),)
-        if loc[2] == "*":
-            return ((self.box_last if write else self.box_lastw).get(loc[1]),)
-        table = self.last if write else self.lastw
-        return (table.get(loc), table.get(("item", loc[1], "*")))
-
     def _join(self, clock: list[int], loc, write: bool, thread: int, limit: int) -> None:
-        """Order this step after the earlier steps it depends on (happens-before)."""
-        if loc[0] == ORDER:
+        """Order this step after the earlier steps it depends on (happens-before): the tables
+        of ``_latest``, and other threads' steps we cannot see into (WILD), read in place."""
+        kind = loc[0]
+        if kind == ORDER:
             if not write:
                 _merge(clock, self.released.get(loc[1]))
             return
+        if kind == "*":  # WILD
+            _join_steps(clock, self.any_last if write else self.any_lastw, thread, limit,
+                        self.events)
+            return
         events = self.events
-        if loc == WILD:
-            related = self._meets_wild(write, thread, limit)
-        else:  # a WILD step of another thread's meets a write, a WILD write meets a read too
-            wild = self.wild if write else self.wildw
-            related = [i for t, i in wild.items() if t != thread and i < limit] if wild else []
-            for per in self._latest(loc, write):
-                if per:
-                    for t, i in per.items():
-                        if t != thread and i < limit:
-                            related.append(i)
-        for i in related:
-            event = events[i]
-            ec = event.clock
-            if ec is None:
-                continue
-            u = event.thread
-            if u < len(clock) and clock[u] >= ec[u]:
-                continue  # already ordered after it (and so after everything before it)
-            _merge(clock, ec)
+        # a WILD step of another thread's meets a write, a WILD write meets a read too
+        wild = self.wild if write else self.wildw
+        if wild:
+            _join_steps(clock, wild, thread, limit, events)
+        if kind != "item":
+            per = (self.last if write else self.lastw).get(loc)
+            if per:
+                _join_steps(clock, per, thread, limit, events)
+        elif loc[2] == "*":
+            per = (self.box_last if write else self.box_lastw).get(loc[1])
+            if per:
+                _join_steps(clock, per, thread, limit, events)
+        else:
+            table = self.last if write else self.lastw
+            per = table.get(loc)
+            if per:
+                _join_steps(clock, per, thread, limit, events)
+            per = table.get(("item", loc[1], "*"))
+            if per:
+                _join_steps(clock, per, thread, limit, events)
 
     def _note(self, loc, write: bool, thread: int, index: int) -> None:
-        if loc[0] == ORDER:
+        kind = loc[0]
+        if kind == ORDER:
             if write:
                 self.released[loc[1]] = self.events[index].clock
             return
         self.any_last[thread] = index
         if write:
             self.any_lastw[thread] = index
-        if loc == WILD:
+        if kind == "*":  # WILD
             self.wild[thread] = index
             if write:
                 self.wildw[thread] = index
@@ -796,7 +810,7 @@ class RunState:
         per = self.last.get(loc)
         if per is None:
             self.last[loc] = {thread: index}
-            if loc[0] == "item":  # a location first seen: one of its container's
+            if kind == "item":  # a location first seen: one of its container's
                 seen = self.by_container.get(loc[1])
                 if seen is None:
                     self.by_container[loc[1]] = {loc}
@@ -810,7 +824,7 @@ class RunState:
                 self.lastw[loc] = {thread: index}
             else:
                 per[thread] = index
-        if loc[0] == "item":
+        if kind == "item":
             box = self.box_last.get(loc[1])
             if box is None:
                 self.box_last[loc[1]] = {thread: index}
@@ -829,34 +843,40 @@ class RunState:
         events = self.events
         limit = len(events) if before is None else before
         mine = self.clocks.get(thread, ())
-        known = len(mine)
         best = -1
         for loc, write in fp:
-            if loc[0] == ORDER:
+            kind = loc[0]
+            if kind == ORDER:
                 continue  # order only: never a race
-            if loc == WILD:
-                for i in self._meets_wild(write, thread, limit):
-                    if i > best and not self._hb(events[i], thread):
-                        best = i
+            if kind == "*":  # WILD: every other thread's latest step (write, for a read)
+                best = _latest_unordered(self.any_last if write else self.any_lastw, thread,
+                                         best, limit, events, mine)
                 continue
             # another thread's latest WILD step (for a write) or WILD write (for a read): the
             # latest one that may have written, not just the latest, as a WILD read after it
             # does not conflict with a read
-            for t, i in (self.wild if write else self.wildw).items():
-                if t != thread and best < i < limit and not self._hb(events[i], thread):
-                    best = i
+            wild = self.wild if write else self.wildw
+            if wild:
+                best = _latest_unordered(wild, thread, best, limit, events, mine)
             # the latest access (for a write) or change (for a read) of ``loc`` by another
             # thread: by construction it conflicts with this access, so only the order counts
-            for per in self._latest(loc, write):
-                if not per:
-                    continue
-                for t, i in per.items():
-                    if t == thread or i <= best or i >= limit:
-                        continue
-                    ec = events[i].clock
-                    if t < known and mine[t] >= (ec[t] if t < len(ec) else 0):
-                        continue  # already happens before ``thread``'s next step
-                    best = i
+            # (the tables of ``_latest``, read in place)
+            if kind != "item":
+                per = (self.last if write else self.lastw).get(loc)
+                if per:
+                    best = _latest_unordered(per, thread, best, limit, events, mine)
+            elif loc[2] == "*":
+                per = (self.box_last if write else self.box_lastw).get(loc[1])
+                if per:
+                    best = _latest_unordered(per, thread, best, limit, events, mine)
+            else:
+                table = self.last if write else self.lastw
+                per = table.get(loc)
+                if per:
+                    best = _latest_unordered(per, thread, best, limit, events, mine)
+                per = table.get(("item", loc[1], "*"))
+                if per:
+                    best = _latest_unordered(per, thread, best, limit, events, mine)
         return best if best >= 0 else None
 
     def _check_parked(self, run, thread: int, fp: tuple, index: int) -> None:
