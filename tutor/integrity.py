@@ -49,6 +49,7 @@ _COMPUTED_NAME_CALLS = {"getattr", "setattr", "delattr", "hasattr"}
 # hooks: the ways from ordinary objects to the grader's.
 _INTROSPECTION = {
     "f_back", "f_builtins", "f_code", "f_globals", "f_lasti", "f_lineno", "f_locals", "f_trace",
+    "f_trace_lines", "f_trace_opcodes", "currentframe",
     "gi_code", "gi_frame", "gi_yieldfrom", "gi_running", "cr_await", "cr_code", "cr_frame",
     "ag_await", "ag_code", "ag_frame", "tb_frame", "tb_lasti", "tb_next", "co_code", "co_consts",
     "co_names", "_getframe", "_current_frames", "settrace", "setprofile", "settrace_all_threads",
