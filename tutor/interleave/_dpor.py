@@ -34,7 +34,9 @@ from ._policy import default_choice
 from ._runtime import is_learner_file
 from ._types import SLEEP, ThreadState
 
-WILD = ("*",)  # a location that conflicts with every other (an operation we cannot see into)
+#: a location that conflicts with every other (an operation we cannot see into); the only
+#: location whose kind (its first element) is "*"
+WILD = ("*",)
 CLOCK = ("clock",)
 #: the kind of a location that only carries order: a lock's release "writes" its clock there
 #: and a later acquire "reads" it (happens-before), but the two never race, as they are never
@@ -759,37 +761,34 @@ class RunState:
             clock.append(0)
         clock[thread] += 1
 
+    def _latest(self, loc, write: bool) -> tuple:
+        """The {thread: its latest step} tables an access to ``loc`` must be checked against
+        (any step there for a write, the writes for a read): a whole container meets the
+        latest step on any of its entries; an entry meets itself and the whole container.
+        The latest step per thread is enough, as a thread's own steps are ordered."""
+        if loc[0] != "item":
+            return ((self.last if write else self.lastw).get(loc),)
+        if loc[2] == "*":
+            return ((self.box_last if write else self.box_lastw).get(loc[1]),)
+        table = self.last if write else self.lastw
+        return (table.get(loc), table.get(("item", loc[1], "*")))
+
     def _join(self, clock: list[int], loc, write: bool, thread: int, limit: int) -> None:
-        """Order this step after the earlier steps it depends on (happens-before): the tables
-        of ``_latest``, and other threads' steps we cannot see into (WILD), read in place."""
+        """Order this step after the earlier steps it depends on (happens-before)."""
         kind = loc[0]
         if kind == ORDER:
             if not write:
                 _merge(clock, self.released.get(loc[1]))
             return
-        if kind == "*":  # WILD
-            _join_steps(clock, self.any_last if write else self.any_lastw, thread, limit,
-                        self.events)
-            return
         events = self.events
+        if kind == "*":  # WILD meets every step of another thread (its writes, for a read)
+            _join_steps(clock, self.any_last if write else self.any_lastw, thread, limit, events)
+            return
         # a WILD step of another thread's meets a write, a WILD write meets a read too
         wild = self.wild if write else self.wildw
         if wild:
             _join_steps(clock, wild, thread, limit, events)
-        if kind != "item":
-            per = (self.last if write else self.lastw).get(loc)
-            if per:
-                _join_steps(clock, per, thread, limit, events)
-        elif loc[2] == "*":
-            per = (self.box_last if write else self.box_lastw).get(loc[1])
-            if per:
-                _join_steps(clock, per, thread, limit, events)
-        else:
-            table = self.last if write else self.lastw
-            per = table.get(loc)
-            if per:
-                _join_steps(clock, per, thread, limit, events)
-            per = table.get(("item", loc[1], "*"))
+        for per in self._latest(loc, write):
             if per:
                 _join_steps(clock, per, thread, limit, events)
 
@@ -860,21 +859,7 @@ class RunState:
                 best = _latest_unordered(wild, thread, best, limit, events, mine)
             # the latest access (for a write) or change (for a read) of ``loc`` by another
             # thread: by construction it conflicts with this access, so only the order counts
-            # (the tables of ``_latest``, read in place)
-            if kind != "item":
-                per = (self.last if write else self.lastw).get(loc)
-                if per:
-                    best = _latest_unordered(per, thread, best, limit, events, mine)
-            elif loc[2] == "*":
-                per = (self.box_last if write else self.box_lastw).get(loc[1])
-                if per:
-                    best = _latest_unordered(per, thread, best, limit, events, mine)
-            else:
-                table = self.last if write else self.lastw
-                per = table.get(loc)
-                if per:
-                    best = _latest_unordered(per, thread, best, limit, events, mine)
-                per = table.get(("item", loc[1], "*"))
+            for per in self._latest(loc, write):
                 if per:
                     best = _latest_unordered(per, thread, best, limit, events, mine)
         return best if best >= 0 else None
