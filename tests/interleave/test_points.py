@@ -90,7 +90,9 @@ SHAPES = [_one_line_while, _one_line_with, _one_line_for, _caught_on_the_next_li
 
 def _points_hit(setup, threads, gated: bool, monkeypatch) -> list:
     """Every point the default schedule reached, in order: (thread, file, line, label)."""
-    if not gated:
+    if gated:  # on every code object, whether it pays or not
+        monkeypatch.setattr(_points, "_gate_pays", lambda code, gate: True)
+    else:
         monkeypatch.setattr(_points, "_line_gate", lambda code, points: None)
     _points._tracer_cache.clear()
     try:
@@ -131,6 +133,39 @@ def test_a_line_without_a_point_raises_no_opcode_event():
     assert plain.__code__.co_firstlineno + 3 in lines
 
 
+def _spin(s):
+    while not s.flag:
+        pass
+
+
+def _gate_pays_on(fn) -> bool:
+    code = fn.__code__
+    return _points._gate_pays(code, _points._line_gate(code, _points.points_for(
+        code, fn.__globals__)))
+
+
+def _raise_flag(s):
+    s.flag = True
+
+
+def test_the_gate_is_kept_where_it_saves_tracer_calls():
+    """A loop of local work around one shared store saves an opcode event per local
+    instruction; a one-line spin pays two line events a turn to save one opcode event. The
+    tracer follows that choice (its cache: code -> (code, local tracer, gated))."""
+    assert _gate_pays_on(_loop_test_then_body)
+    assert not _gate_pays_on(_spin)
+    _points._tracer_cache.clear()
+    try:
+        with Session(_state, [_spin, _raise_flag, _loop_test_then_body], None,
+                     DEFAULT_MAX_STEPS) as session:
+            run = session.new_run(Planned(()), math.inf)
+            run.execute(session.setup, session.threads, None)
+        gated = {entry[0].co_name: entry[2] for entry in _points._tracer_cache.values()}
+    finally:
+        _points._tracer_cache.clear()
+    assert gated["_spin"] is False and gated["_loop_test_then_body"] is True, gated
+
+
 def _increment(s):
     s.n = s.n + 1
 
@@ -153,3 +188,70 @@ def test_code_without_line_numbers_traces_every_opcode():
 
 def _check_two(s):
     assert s.n == 2, s.n
+
+
+class _Mailbox:
+    def __init__(self):
+        self.cond = threading.Condition()
+        self.items = []
+        self.log = []
+
+    def put(self, x):
+        with self.cond:
+            self.items.append(x)
+            self.cond.notify()
+
+    def take(self):
+        with self.cond:
+            while not self.items:
+                self.cond.wait(timeout=1.0)
+            return self.items.pop()
+
+
+def _producer(box):
+    helper = threading.Thread(target=box.put, args=(2,))  # a thread started by a thread
+    helper.start()
+    box.put(1)
+    helper.join()
+
+
+def _consumer(box):
+    box.log.append(box.take() + box.take())
+    raise ValueError("checked: an exception ends the thread")
+
+
+def test_only_learner_code_and_the_doors_of_the_primitives_are_traced(monkeypatch):
+    """The engine's own calls in a controlled thread raise no 'call' event (each costs a
+    Python call of the tracer, about 1,500 instructions on 3.11.7): the bookkeeping before and
+    after the learner's function runs untraced, and a primitive's method switches tracing off
+    at its door (``untraced``), whose own call the tracer still sees. Making a primitive
+    (``threading.Thread()`` makes three) stays traced: it is rare, and ``want_controlled``
+    reads its caller's frame, which a door would move."""
+    import functools
+    import os
+
+    import tutor.interleave
+    from tutor.interleave import InterleavingFailure, explore
+
+    calls = []
+    real = _points._global_tracer
+
+    def spy(frame, event, arg):
+        if event == "call":
+            calls.append((frame.f_code.co_filename, frame.f_code.co_name))
+        return real(frame, event, arg)
+
+    monkeypatch.setattr(_points, "_global_tracer", spy)  # what ``untraced`` switches back on
+    monkeypatch.setattr(_points.SettraceBackend, "thread_enter",
+                        staticmethod(functools.partial(sys.settrace, spy)))
+    with pytest.raises(InterleavingFailure) as caught:
+        explore(_Mailbox, [_producer, _consumer], None, seed=0, minimize=False)
+    assert caught.value.kind == "assertion"  # the ValueError, after both items were taken
+    engine_dir = os.path.dirname(tutor.interleave.__file__)
+    engine = {(os.path.basename(f), name) for f, name in calls if f.startswith(engine_dir)}
+    learner = {name for f, name in calls if f == __file__}
+    making = {("_locks.py", "__new__"), ("_locks.py", "__init__"), ("_sync.py", "__new__"),
+              ("_sync.py", "__init__"), ("_hybrid.py", "want_controlled")}
+    assert ("_points.py", "wrapper") in engine
+    assert engine - making == {("_points.py", "wrapper")}, engine
+    assert {"_producer", "_consumer", "put", "take"} <= learner, learner

@@ -228,10 +228,7 @@ def _line_gate(code: types.CodeType, points: dict) -> tuple[frozenset, frozenset
     again: going back to an earlier point of the same line is a backward jump, which raises
     a line event; going forward stays below that last offset or leaves the line.
     """
-    line_of = {}
-    for start, end, line in code.co_lines():
-        for offset in range(start, end, 2):
-            line_of[offset] = line
+    line_of = _lines_of(code)
     last: dict[int, int] = {}
     for offset in points:
         line = line_of.get(offset)
@@ -240,6 +237,51 @@ def _line_gate(code: types.CodeType, points: dict) -> tuple[frozenset, frozenset
         if offset > last.get(line, -1):
             last[line] = offset
     return frozenset(last), frozenset(last.values())
+
+
+def _lines_of(code: types.CodeType) -> dict[int, int]:
+    """offset -> the line a line event announces there (``co_lines``)."""
+    line_of = {}
+    for start, end, line in code.co_lines():
+        for offset in range(start, end, 2):
+            line_of[offset] = line
+    return line_of
+
+
+#: how many times more an instruction inside a loop counts than one outside it, when
+#: weighing the gate (a guess of how often a loop turns: it only chooses between two ways of
+#: tracing that reach the same points)
+_LOOP_WEIGHT = 10
+
+
+def _gate_pays(code: types.CodeType, gate: tuple[frozenset, frozenset]) -> bool:
+    """Does the line gate make fewer tracer calls on ``code`` than tracing every opcode?
+
+    The gate adds a line event wherever a line starts or a loop goes round, and saves the
+    opcode events after a line's last point (all of those of a line without one). Counted
+    over the instructions in order, those inside a loop (from a backward jump's target to
+    the jump) weighing ``_LOOP_WEIGHT``: a one-line spin such as ``while not s.ready: pass``
+    pays two line events per turn to save one opcode event, and is better traced whole.
+    """
+    lines, last = gate
+    line_of = _lines_of(code)
+    ops = instructions_of(code)
+    loops = [(op.argval, op.offset) for op in ops if "JUMP_BACKWARD" in op.opname]
+    targets = {start for start, _ in loops}
+    gated = every = 0
+    line = None
+    traced = False
+    for op in ops:
+        weight = _LOOP_WEIGHT if any(a <= op.offset <= b for a, b in loops) else 1
+        every += weight
+        if line_of.get(op.offset) != line or op.offset in targets:
+            line = line_of.get(op.offset)
+            traced = line in lines
+            gated += weight  # the line event
+        if traced:
+            gated += weight
+            traced = op.offset not in last
+    return gated < every
 
 
 def _make_local_tracer(points: dict[int, tuple], gate: tuple[frozenset, frozenset] | None):
@@ -274,6 +316,8 @@ def _global_tracer(frame, event, arg):
             points = points_for(code, frame.f_globals)
             if points:
                 gate = _line_gate(code, points)
+                if gate is not None and not _gate_pays(code, gate):
+                    gate = None
                 local = _make_local_tracer(points, gate)
         entry = (code, local, gate is not None)
         _tracer_cache[id(code)] = entry
@@ -325,11 +369,10 @@ class SettraceBackend:
     def stop(self) -> None:
         pass
 
-    def thread_enter(self) -> None:
-        sys.settrace(_global_tracer)
-
-    def thread_exit(self) -> None:
-        sys.settrace(None)
+    # C callables, not methods: ``thread_exit`` runs while the thread is traced, and a call
+    # of a Python function there would raise a 'call' event of its own
+    thread_enter = staticmethod(functools.partial(sys.settrace, _global_tracer))
+    thread_exit = staticmethod(functools.partial(sys.settrace, None))
 
     def refresh(self) -> None:
         """Points changed: local tracers are recomputed as frames start (caches were cleared)."""

@@ -227,8 +227,12 @@ class Run:
         self.threads.append(ts)
         return ts
 
-    def thread_body(self, ts: ThreadState) -> None:
-        """Runs in the worker once ``ts`` first gets the baton; ends by passing it on."""
+    def thread_body(self, ts: ThreadState, backend) -> None:
+        """Runs in the worker once ``ts`` first gets the baton; ends by passing it on.
+
+        Only the learner's function runs traced (``backend.thread_enter``): on 3.11 every
+        Python call in a traced thread raises a 'call' event (about 1,500 instructions), and
+        the bookkeeping before and after it made some 15 of them per thread and schedule."""
         ident = ts.worker.ident
         active = threading._active  # current_thread() must name the learner's thread
         active[ident] = ts.thread
@@ -236,7 +240,12 @@ class Run:
             ts.thread._ident = ident
         try:
             if not self.aborted:
-                ts.fn(*ts.args)
+                # set anew for each job: a tracer that raised Abort was unset by CPython
+                backend.thread_enter()
+                try:
+                    ts.fn(*ts.args)
+                finally:
+                    backend.thread_exit()
         except (Abort, SystemExit):
             pass  # SystemExit ends a thread quietly, as in threading
         except BaseException as exc:  # noqa: BLE001 - any exception in a thread is a finding

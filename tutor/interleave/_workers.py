@@ -43,8 +43,7 @@ class Worker:
                     ts = self.job
                     if ts is None:
                         break
-                    backend.thread_enter()  # a tracer that raised Abort was unset by CPython
-                    ts.run.thread_body(ts)
+                    ts.run.thread_body(ts, backend)
                 except Abort:  # an asynchronous Abort that landed after its job was over
                     pass
                 if self.retired or self.pool.closed:
