@@ -190,34 +190,15 @@ def _check_two(s):
     assert s.n == 2, s.n
 
 
-class _Mailbox:
-    def __init__(self):
-        self.cond = threading.Condition()
-        self.items = []
-        self.log = []
-
-    def put(self, x):
-        with self.cond:
-            self.items.append(x)
-            self.cond.notify()
-
-    def take(self):
-        with self.cond:
-            while not self.items:
-                self.cond.wait(timeout=1.0)
-            return self.items.pop()
-
-
-def _producer(box):
-    helper = threading.Thread(target=box.put, args=(2,))  # a thread started by a thread
+def _starts_the_producer(s):
+    helper = threading.Thread(target=seeded._producer, args=(s,))  # a thread made by a thread
     helper.start()
-    box.put(1)
     helper.join()
 
 
-def _consumer(box):
-    box.log.append(box.take() + box.take())
-    raise ValueError("checked: an exception ends the thread")
+def _consumes_then_raises(s):
+    seeded._consumer_while(s)
+    raise ValueError("an exception ends the thread")
 
 
 def test_only_learner_code_and_the_doors_of_the_primitives_are_traced(monkeypatch):
@@ -245,13 +226,14 @@ def test_only_learner_code_and_the_doors_of_the_primitives_are_traced(monkeypatc
     monkeypatch.setattr(_points.SettraceBackend, "thread_enter",
                         staticmethod(functools.partial(sys.settrace, spy)))
     with pytest.raises(InterleavingFailure) as caught:
-        explore(_Mailbox, [_producer, _consumer], None, seed=0, minimize=False)
-    assert caught.value.kind == "assertion"  # the ValueError, after both items were taken
+        explore(seeded._mailbox, [_starts_the_producer, _consumes_then_raises,
+                                  seeded._consumer_while], None, seed=0, minimize=False)
+    assert caught.value.kind == "assertion"  # the ValueError
     engine_dir = os.path.dirname(tutor.interleave.__file__)
     engine = {(os.path.basename(f), name) for f, name in calls if f.startswith(engine_dir)}
-    learner = {name for f, name in calls if f == __file__}
+    learner = {name for f, name in calls if f in (__file__, seeded.__file__)}
     making = {("_locks.py", "__new__"), ("_locks.py", "__init__"), ("_sync.py", "__new__"),
               ("_sync.py", "__init__"), ("_hybrid.py", "want_controlled")}
     assert ("_points.py", "wrapper") in engine
     assert engine - making == {("_points.py", "wrapper")}, engine
-    assert {"_producer", "_consumer", "put", "take"} <= learner, learner
+    assert {"_starts_the_producer", "_producer", "_consumer_while"} <= learner, learner
