@@ -95,12 +95,14 @@ def _points_hit(setup, threads, gated: bool, monkeypatch) -> list:
     else:
         monkeypatch.setattr(_points, "_line_gate", lambda code, points: None)
     _points._tracer_cache.clear()
+    _points._gate_cache.clear()
     try:
         with Session(setup, threads, None, DEFAULT_MAX_STEPS) as session:
             run = session.new_run(Planned(()), math.inf, record=10**6)
             run.execute(session.setup, session.threads, None)
     finally:
         _points._tracer_cache.clear()
+        _points._gate_cache.clear()
     return [(entry[0], entry[1], entry[2], entry[3]) for entry in run.ring
             if isinstance(entry[3], str)]
 
@@ -155,6 +157,7 @@ def test_the_gate_is_kept_where_it_saves_tracer_calls():
     assert _gate_pays_on(_loop_test_then_body)
     assert not _gate_pays_on(_spin)
     _points._tracer_cache.clear()
+    _points._gate_cache.clear()
     try:
         with Session(_state, [_spin, _raise_flag, _loop_test_then_body], None,
                      DEFAULT_MAX_STEPS) as session:
@@ -163,6 +166,7 @@ def test_the_gate_is_kept_where_it_saves_tracer_calls():
         gated = {entry[0].co_name: entry[2] for entry in _points._tracer_cache.values()}
     finally:
         _points._tracer_cache.clear()
+        _points._gate_cache.clear()
     assert gated["_spin"] is False and gated["_loop_test_then_body"] is True, gated
 
 

@@ -51,6 +51,7 @@ def set_point_mode(mode: str) -> None:
     _mode["points"] = mode
     _cache.clear()
     _tracer_cache.clear()
+    _gate_cache.clear()
 
 
 def point_mode() -> str:
@@ -284,6 +285,27 @@ def _gate_pays(code: types.CodeType, gate: tuple[frozenset, frozenset]) -> bool:
     return gated < every
 
 
+#: code id -> (code, the offsets of its points, the gate or None): the same points give the
+#: same gate, and the tracers are made again at each ``explore`` (the points may change),
+#: where working the gate out took some 50 µs per code object
+_gate_cache: dict[int, tuple[types.CodeType, frozenset, tuple | None]] = {}
+_GATE_CACHE_MAX = 4096
+
+
+def _gate_for(code: types.CodeType, points: dict) -> tuple[frozenset, frozenset] | None:
+    """The line gate to trace ``code`` with, or None to trace every opcode of it."""
+    entry = _gate_cache.get(id(code))
+    if entry is not None and entry[0] is code and entry[1] == points.keys():
+        return entry[2]
+    gate = _line_gate(code, points)
+    if gate is not None and not _gate_pays(code, gate):
+        gate = None
+    if len(_gate_cache) >= _GATE_CACHE_MAX:  # a long-lived process that ran a lot of code
+        _gate_cache.clear()
+    _gate_cache[id(code)] = (code, frozenset(points), gate)
+    return gate
+
+
 def _make_local_tracer(points: dict[int, tuple], gate: tuple[frozenset, frozenset] | None):
     # ungated (``gate`` None): its frames get no line events (``_global_tracer``) and no
     # offset is a line's last point, so every opcode stays traced
@@ -315,9 +337,7 @@ def _global_tracer(frame, event, arg):
         if is_learner_file(code.co_filename):
             points = points_for(code, frame.f_globals)
             if points:
-                gate = _line_gate(code, points)
-                if gate is not None and not _gate_pays(code, gate):
-                    gate = None
+                gate = _gate_for(code, points)
                 local = _make_local_tracer(points, gate)
         entry = (code, local, gate is not None)
         _tracer_cache[id(code)] = entry
