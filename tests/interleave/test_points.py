@@ -88,21 +88,28 @@ SHAPES = [_one_line_while, _one_line_with, _one_line_for, _caught_on_the_next_li
           _loop_test_then_body]
 
 
+def _default_run(setup, threads, record: int = 0):
+    """The default schedule, traced afresh: (the run, {function name: traced with the gate})."""
+    _points._tracer_cache.clear()
+    _points._gate_cache.clear()
+    try:
+        with Session(setup, threads, None, DEFAULT_MAX_STEPS) as session:
+            run = session.new_run(Planned(()), math.inf, record=record)
+            run.execute(session.setup, session.threads, None)
+        gated = {entry[0].co_name: entry[2] for entry in _points._tracer_cache.values()}
+    finally:
+        _points._tracer_cache.clear()
+        _points._gate_cache.clear()
+    return run, gated
+
+
 def _points_hit(setup, threads, gated: bool, monkeypatch) -> list:
     """Every point the default schedule reached, in order: (thread, file, line, label)."""
     if gated:  # on every code object, whether it pays or not
         monkeypatch.setattr(_points, "_gate_pays", lambda code, gate: True)
     else:
         monkeypatch.setattr(_points, "_line_gate", lambda code, points: None)
-    _points._tracer_cache.clear()
-    _points._gate_cache.clear()
-    try:
-        with Session(setup, threads, None, DEFAULT_MAX_STEPS) as session:
-            run = session.new_run(Planned(()), math.inf, record=10**6)
-            run.execute(session.setup, session.threads, None)
-    finally:
-        _points._tracer_cache.clear()
-        _points._gate_cache.clear()
+    run, _ = _default_run(setup, threads, record=10**6)
     return [(entry[0], entry[1], entry[2], entry[3]) for entry in run.ring
             if isinstance(entry[3], str)]
 
@@ -156,17 +163,7 @@ def test_the_gate_is_kept_where_it_saves_tracer_calls():
     tracer follows that choice (its cache: code -> (code, local tracer, gated))."""
     assert _gate_pays_on(_loop_test_then_body)
     assert not _gate_pays_on(_spin)
-    _points._tracer_cache.clear()
-    _points._gate_cache.clear()
-    try:
-        with Session(_state, [_spin, _raise_flag, _loop_test_then_body], None,
-                     DEFAULT_MAX_STEPS) as session:
-            run = session.new_run(Planned(()), math.inf)
-            run.execute(session.setup, session.threads, None)
-        gated = {entry[0].co_name: entry[2] for entry in _points._tracer_cache.values()}
-    finally:
-        _points._tracer_cache.clear()
-        _points._gate_cache.clear()
+    _, gated = _default_run(_state, [_spin, _raise_flag, _loop_test_then_body])
     assert gated["_spin"] is False and gated["_loop_test_then_body"] is True, gated
 
 
